@@ -1,0 +1,91 @@
+import type { Middleware } from 'koa';
+import koaJwt from 'koa-jwt';
+import { assertSecret } from './assert-secret.js';
+import { ACCESS_TOKEN_COOKIE } from './cookie-names.js';
+import { InvalidTokenError, MissingTokenError } from './errors.js';
+import { readBearerToken } from './read-bearer-token.js';
+import { type AccessClaims, checkTokenClaims } from './token-claims.js';
+
+/** Options of {@link createAuthMiddleware}. */
+export interface AuthMiddlewareOptions {
+  /** HMAC key the access tokens are signed with (`JWT_SECRET`); must be non-empty. */
+  readonly secret: string;
+}
+
+/** The parts of `ctx.state` koa-jwt reads or writes besides `user`. */
+interface KoaJwtState {
+  secret?: unknown;
+  jwtOriginalError?: unknown;
+}
+
+/** Koa state after {@link createAuthMiddleware} let a request through. */
+export interface AuthState {
+  /** The verified access token's claims. */
+  user: AccessClaims;
+}
+
+/**
+ * Creates the Koa middleware that authenticates a request by its access token: the
+ * `ironflow_token` cookie when present, else `Authorization: Bearer <token>`, never the query
+ * string. The token must be HS256 with the secret, unexpired, with `exp`, every claim and
+ * `typ: access`; its claims go on `ctx.state.user`.
+ *
+ * Failures are thrown, not rendered: `MissingTokenError` (no token) or `InvalidTokenError` (any
+ * bad token, including a bad cookie next to a good header), each with `status` 401, `code`,
+ * `expose: true` and the SPEC message, for the app's error middleware to render.
+ *
+ * Built on koa-jwt with `passthrough`, so its own 401s (generic message, plain text) never escape.
+ *
+ * @example
+ * ```ts
+ * const app = new Koa();
+ * app.use(errorMiddleware); // renders { error: { code, message } }
+ * app.use(createAuthMiddleware({ secret: process.env.JWT_SECRET! }));
+ * app.use((ctx) => { ctx.body = { data: ctx.state.user.username, meta: null }; });
+ * ```
+ */
+export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware<AuthState> {
+  const { secret } = options;
+  assertSecret(
+    secret,
+    'createAuthMiddleware: secret',
+    'pass JWT_SECRET, the secret the tokens are signed with',
+  );
+
+  const jwt = koaJwt({
+    secret,
+    algorithms: ['HS256'],
+    passthrough: true,
+    // Runs before koa-jwt's own resolvers and always decides: it returns a token or throws, so
+    // koa-jwt never falls back to its header parser (which throws its own 401 on odd headers).
+    getToken(ctx) {
+      const token = ctx.cookies.get(ACCESS_TOKEN_COOKIE) || readBearerToken(ctx.get('Authorization'));
+      if (!token) throw new MissingTokenError();
+      return token;
+    },
+    // koa-jwt checks signature, algorithm and an `exp` that is present; this adds `exp` being
+    // required, every claim and `typ: access`. A throw here lands in `jwtOriginalError`.
+    async isRevoked(_ctx, decoded) {
+      checkTokenClaims(decoded, 'access');
+      return false;
+    },
+  });
+
+  return async function authenticate(ctx, next) {
+    const state = ctx.state as AuthState & KoaJwtState;
+    // koa-jwt prefers `ctx.state.secret` over the configured secret; refuse rather than let other
+    // code silently swap the key.
+    if (state.secret !== undefined) {
+      throw new Error('createAuthMiddleware: ctx.state.secret is set; koa-jwt would verify with it');
+    }
+    delete state.jwtOriginalError;
+    await jwt(ctx, async () => {
+      const failure = state.jwtOriginalError;
+      if (failure !== undefined) {
+        delete state.jwtOriginalError;
+        throw new InvalidTokenError({ cause: failure });
+      }
+      await next();
+    });
+  };
+}
