@@ -1,0 +1,93 @@
+import {
+  type AuthState,
+  createAuthMiddleware,
+  createWorkerAuthMiddleware,
+  type TokenService,
+} from '@ironflow/auth';
+import type { EventPublisher } from '@ironflow/engine';
+import type { EventLog, UserStore } from '@ironflow/store';
+import Router from '@koa/router';
+import Koa from 'koa';
+import { type AppLogger, silentLogger } from './logger.js';
+import { errorEnvelope } from './middleware/error-envelope.js';
+import { requestLog } from './middleware/request-log.js';
+import { securityHeaders } from './middleware/security-headers.js';
+import { unmatchedEnvelope } from './middleware/unmatched-envelope.js';
+import { createEventSink } from './routes/event-sink.js';
+import { mountEventsStream } from './routes/events-stream.js';
+import { mountHealth } from './routes/health.js';
+import { mountIngestEvents } from './routes/ingest-events.js';
+import { mountIngestLogs } from './routes/ingest-logs.js';
+import { createHub, type Hub } from './sse/hub.js';
+
+/** Limits and timing of the SSE stream; each maps to a SPEC §5 variable. */
+export interface StreamOptions {
+  /** `SSE_KEEPALIVE_SECS` × 1000. @default 30000 */
+  readonly keepAliveMs?: number;
+  /** `SSE_MAX_BUFFERED_BYTES`. @default 1048576 */
+  readonly maxBufferedBytes?: number;
+  /** `SSE_MAX_STREAMS_PER_USER`. @default 32 */
+  readonly maxStreamsPerUser?: number;
+  /** `SSE_MAX_STREAMS`. @default 50000 */
+  readonly maxStreams?: number;
+}
+
+/** What the app is built from; `apps/server` wires these, tests pass their own. */
+export interface AppDeps {
+  readonly log: EventLog;
+  readonly users: UserStore;
+  readonly tokens: TokenService;
+  readonly jwtSecret: string;
+  readonly workerToken: string;
+  readonly environment: 'development' | 'production';
+  readonly logger?: AppLogger;
+  /** Told of every event this instance appended (webhooks run once, where the event entered). */
+  readonly publisher?: EventPublisher;
+  readonly stream?: StreamOptions;
+  /** Origins allowed to call with credentials (CORS). @default [] (same origin only) */
+  readonly allowedOrigins?: readonly string[];
+  /** Whether sign-up is open in production (always open in development). @default false */
+  readonly allowSignUp?: boolean;
+}
+
+/** The composed Koa app and its hub. */
+export interface IronflowApp {
+  readonly app: Koa;
+  readonly hub: Hub;
+  /** Ends every open stream cleanly and detaches from the log; the log stays open. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the ironflow HTTP app. The caller binds the port.
+ *
+ * @example
+ * const ironflow = createApp({ log, users, tokens, jwtSecret, workerToken, environment: 'development' });
+ * http.createServer(ironflow.app.callback()).listen(3000);
+ */
+export function createApp(deps: AppDeps): IronflowApp {
+  const logger = deps.logger ?? silentLogger;
+  const hub = createHub({ log: deps.log, logger, ...deps.stream });
+  const authenticate = createAuthMiddleware({ secret: deps.jwtSecret }) as Koa.Middleware<AuthState>;
+  const authenticateWorker = createWorkerAuthMiddleware(deps.workerToken);
+  const append = createEventSink(deps.log, deps.publisher);
+
+  const router = new Router();
+  mountHealth(router);
+  mountEventsStream(router, { log: deps.log, hub, authenticate });
+  mountIngestEvents(router, append, authenticateWorker);
+  mountIngestLogs(router, append, authenticateWorker);
+
+  const app = new Koa();
+  // Every error is rendered (and, if unexpected, logged) by errorEnvelope; Koa's own printing
+  // would only repeat it, and a client hanging up on a stream is not an error at all.
+  app.silent = true;
+  app.use(requestLog(logger));
+  app.use(securityHeaders());
+  app.use(errorEnvelope(logger));
+  app.use(unmatchedEnvelope());
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+
+  return { app, hub, close: () => hub.close() };
+}

@@ -1,0 +1,39 @@
+/**
+ * The api's error catalogue: every client-facing failure has a stable code and status here, and
+ * the error middleware renders any `ApiError` (or any error with `status`, `code` and
+ * `expose: true`, as the other packages throw) into the SPEC's envelope.
+ */
+export interface ErrorDetail {
+  readonly [key: string]: unknown;
+}
+
+export class ApiError extends Error {
+  readonly expose = true;
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: readonly ErrorDetail[],
+    /** Extra response headers, e.g. `Retry-After`. */
+    readonly headers?: Readonly<Record<string, string>>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const badRequest = (message: string, details?: readonly ErrorDetail[]) =>
+  new ApiError(400, 'BAD_REQUEST', message, details);
+export const validationFailed = (message: string, details?: readonly ErrorDetail[]) =>
+  new ApiError(400, 'VALIDATION_FAILED', message, details);
+export const notFound = () => new ApiError(404, 'NOT_FOUND', 'not found');
+export const methodNotAllowed = () => new ApiError(405, 'METHOD_NOT_ALLOWED', 'method not allowed');
+export const notImplemented = () => new ApiError(501, 'NOT_IMPLEMENTED', 'method not implemented');
+export const payloadTooLarge = (limitBytes: number) =>
+  new ApiError(413, 'PAYLOAD_TOO_LARGE', `request body is larger than ${limitBytes} bytes`);
+export const unsupportedMediaType = () =>
+  new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'request body must be application/json');
+export const tooManyStreams = (limit: number) =>
+  new ApiError(429, 'TOO_MANY_STREAMS', `too many concurrent streams for this user (max ${limit})`);
+export const serviceUnavailable = (message: string) => new ApiError(503, 'SERVICE_UNAVAILABLE', message);
+export const internalError = () => new ApiError(500, 'INTERNAL_ERROR', 'internal server error');

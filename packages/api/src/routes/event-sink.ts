@@ -1,0 +1,13 @@
+import type { EventPublisher } from '@ironflow/engine';
+import type { EventLog, StoredEvent } from '@ironflow/store';
+
+/** Appends to the log, then tells this instance's side-effect subscribers (webhooks) once. */
+export type EventSink = (inputs: readonly unknown[]) => Promise<StoredEvent[]>;
+
+export function createEventSink(log: EventLog, publisher: EventPublisher | undefined): EventSink {
+  return async (inputs) => {
+    const stored = await log.append(inputs);
+    if (publisher) publisher.publishAll(stored.map((entry) => entry.event));
+    return stored;
+  };
+}

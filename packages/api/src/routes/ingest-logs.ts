@@ -1,0 +1,54 @@
+import { eventSchemas } from '@ironflow/engine';
+import type Router from '@koa/router';
+import type { Middleware } from 'koa';
+import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
+import { validationFailed } from '../errors.js';
+import { readJsonBody } from '../http/read-json-body.js';
+import type { EventSink } from './event-sink.js';
+import { MAX_INGEST_BODY_BYTES } from './ingest-events.js';
+import { parseRunId } from './run-id.js';
+
+export const MAX_LOG_LINES = 1000;
+
+// The shared fields are checked once here, so a bad `step_id` is one error, not one per line.
+const logBatchSchema = eventSchemas.log_line
+  .pick({ step_id: true, step_name: true, stream: true })
+  .extend({ lines: z.array(z.string()) });
+
+/** `POST /api/v1/internal/runs/:run_id/logs`: each line becomes a `log_line` sharing one `at`. */
+export function mountIngestLogs(router: Router, append: EventSink, authenticateWorker: Middleware): void {
+  router.post('/api/v1/internal/runs/:run_id/logs', authenticateWorker, async (ctx) => {
+    const runId = parseRunId(ctx.params.run_id ?? '');
+    const body = await readJsonBody(ctx, MAX_INGEST_BODY_BYTES);
+    const lines = (body as { lines?: unknown } | null)?.lines;
+    if (Array.isArray(lines) && lines.length > MAX_LOG_LINES) {
+      throw validationFailed(`too many lines: ${lines.length} (max ${MAX_LOG_LINES})`);
+    }
+    const parsed = logBatchSchema.safeParse(body);
+    if (!parsed.success) {
+      // `index` names the offending line for line errors; shared fields have none.
+      const details = parsed.error.issues.map((issue) => ({
+        index: issue.path[0] === 'lines' && typeof issue.path[1] === 'number' ? issue.path[1] : null,
+        path: issue.path.map(String).join('.'),
+        message: issue.message,
+      }));
+      throw validationFailed('invalid log batch', details);
+    }
+    const { step_id, step_name, stream } = parsed.data;
+    const at = new Date().toISOString();
+    const events = parsed.data.lines.map((line) => ({
+      type: 'log_line',
+      id: uuidv7(),
+      run_id: runId,
+      step_id,
+      step_name,
+      stream,
+      line,
+      at,
+    }));
+    const stored = events.length === 0 ? [] : await append(events);
+    ctx.status = 202;
+    ctx.body = { data: { accepted: stored.length }, meta: null };
+  });
+}

@@ -1,0 +1,73 @@
+import type { ServerResponse } from 'node:http';
+import type { EventKind } from '@ironflow/engine';
+
+/** Why the server ended a stream; logged with the stream's close line. */
+export type CloseReason = 'client' | 'slow' | 'expired' | 'shutdown' | 'error';
+
+/** What a stream asked for and who asked, fixed when it opens. */
+export interface StreamSubscriber {
+  readonly res: ServerResponse;
+  readonly userId: string;
+  readonly isAdmin: boolean;
+  /** When the token expires, in epoch milliseconds; the stream ends then. */
+  readonly expiresAtMs: number;
+  readonly runId: string | null;
+  /** `null` means every kind. */
+  readonly kinds: ReadonlySet<EventKind> | null;
+}
+
+/**
+ * One open SSE stream. Kept to a few plain fields: the hub holds thousands of these, and all
+ * timing (keep-alive, expiry) is driven by the hub's single shared timer.
+ */
+export class Connection {
+  /** Highest log seq this stream has been sent or has been proven to need nothing up to. */
+  lastSeq = 0;
+  live = false;
+  closed = false;
+  lastWriteMs: number;
+  delivered = 0;
+  readonly openedAtMs: number;
+  /** Frames queued during one dispatch batch, written together with one corked flush. */
+  pending: Buffer[] = [];
+
+  constructor(
+    readonly id: number,
+    readonly subscriber: StreamSubscriber,
+    nowMs: number,
+  ) {
+    this.lastWriteMs = nowMs;
+    this.openedAtMs = nowMs;
+  }
+
+  get res(): ServerResponse {
+    return this.subscriber.res;
+  }
+
+  /** Bytes accepted by `write` that the client has not read yet (ours plus the socket's). */
+  get bufferedBytes(): number {
+    return this.subscriber.res.writableLength;
+  }
+
+  write(chunk: string | Buffer, nowMs: number): boolean {
+    this.lastWriteMs = nowMs;
+    return this.subscriber.res.write(chunk);
+  }
+
+  flushPending(nowMs: number): void {
+    const frames = this.pending;
+    if (frames.length === 0) return;
+    this.pending = [];
+    this.lastWriteMs = nowMs;
+    this.delivered += frames.length;
+    const res = this.subscriber.res;
+    if (frames.length === 1) {
+      res.write(frames[0] as Buffer);
+      return;
+    }
+    // Corking turns a burst of frames into one writev on the socket instead of one syscall each.
+    res.cork();
+    for (const frame of frames) res.write(frame);
+    res.uncork();
+  }
+}

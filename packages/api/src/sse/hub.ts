@@ -1,0 +1,319 @@
+import { type EventKind, runIdOf, userIdOf } from '@ironflow/engine';
+import { type EventLog, formatCursor, type StoredEvent } from '@ironflow/store';
+import { serviceUnavailable, tooManyStreams } from '../errors.js';
+import { type AppLogger, silentLogger } from '../logger.js';
+import { type CloseReason, Connection, type StreamSubscriber } from './connection.js';
+import { formatSseComment, formatSseMessage } from './frame.js';
+import { type GapNotice, gapNotice, type ResumePlan } from './resume-plan.js';
+import { StreamIndex } from './stream-index.js';
+
+export interface HubOptions {
+  /** The log whose ordered tail feeds the hub and from which streams replay. */
+  readonly log: EventLog;
+  /** Silence after which a `: keep-alive` comment is sent. @default 30000 */
+  readonly keepAliveMs?: number;
+  /** Unsent bytes past which a stream is closed as too slow. @default 1048576 */
+  readonly maxBufferedBytes?: number;
+  /** Concurrent streams per user before `429`. @default 32 */
+  readonly maxStreamsPerUser?: number;
+  /** Concurrent streams in all before `503`. @default 50000 */
+  readonly maxStreams?: number;
+  /** Events read from the log per replay page. @default 500 */
+  readonly replayPageSize?: number;
+  /** The `retry:` hint sent on open, in milliseconds. @default 3000 */
+  readonly retryMs?: number;
+  /** Period of the one shared timer that drives keep-alives and token expiry. @default 1000 */
+  readonly tickMs?: number;
+  readonly logger?: AppLogger;
+}
+
+/** Counts of what the hub holds, to prove nothing outlives a connection. */
+export interface HubSnapshot {
+  readonly connections: number;
+  readonly liveConnections: number;
+  readonly users: number;
+  readonly indexEntries: number;
+}
+
+/** The fan-out hub: routes the log's ordered tail to matching SSE streams. */
+export interface Hub {
+  /**
+   * Opens a stream on `subscriber.res`: checks the limits (throws `429`/`503` before writing
+   * anything), flushes the headers, `retry:` and a comment, then replays per `plan` and goes live.
+   */
+  open(subscriber: StreamSubscriber, plan: ResumePlan): void;
+  inspect(): HubSnapshot;
+  /** Ends every stream cleanly, stops the timer and detaches from the log. */
+  close(): Promise<void>;
+}
+
+const KEEP_ALIVE = Buffer.from(formatSseComment('keep-alive'));
+const SHUTDOWN_GRACE_MS = 2_000;
+
+/**
+ * Creates the fan-out hub.
+ *
+ * @example
+ * const hub = createHub({ log: createMemoryEventLog() });
+ * hub.open({ res, userId, isAdmin: false, expiresAtMs, runId: null, kinds: null }, { afterSeq: null, gap: null });
+ */
+export function createHub(options: HubOptions): Hub {
+  return new FanOutHub(options);
+}
+
+class FanOutHub implements Hub {
+  private readonly log: EventLog;
+  private readonly keepAliveMs: number;
+  private readonly maxBufferedBytes: number;
+  private readonly maxStreamsPerUser: number;
+  private readonly maxStreams: number;
+  private readonly replayPageSize: number;
+  private readonly preamble: Buffer;
+  private readonly logger: AppLogger;
+  /** Replay stops writing at this many unsent bytes and waits for the client to read. */
+  private readonly replayPauseBytes: number;
+
+  private readonly connections = new Set<Connection>();
+  private readonly streamsByUser = new Map<string, number>();
+  private readonly live = new StreamIndex();
+  private readonly timer: NodeJS.Timeout;
+  private readonly detachFromLog: () => void;
+  /** Highest seq the log's tail has handed to the hub. */
+  private dispatchedSeq: number;
+  private nextId = 1;
+  private closing = false;
+
+  constructor(options: HubOptions) {
+    this.log = options.log;
+    this.keepAliveMs = positiveInteger('keepAliveMs', options.keepAliveMs ?? 30_000);
+    this.maxBufferedBytes = positiveInteger('maxBufferedBytes', options.maxBufferedBytes ?? 1_048_576);
+    this.maxStreamsPerUser = positiveInteger('maxStreamsPerUser', options.maxStreamsPerUser ?? 32);
+    this.maxStreams = positiveInteger('maxStreams', options.maxStreams ?? 50_000);
+    this.replayPageSize = positiveInteger('replayPageSize', options.replayPageSize ?? 500);
+    const retryMs = positiveInteger('retryMs', options.retryMs ?? 3_000);
+    const tickMs = positiveInteger('tickMs', options.tickMs ?? 1_000);
+    this.logger = options.logger ?? silentLogger;
+    this.replayPauseBytes = Math.min(64 * 1024, Math.floor(this.maxBufferedBytes / 2));
+    this.preamble = Buffer.from(formatSseMessage({ retry: retryMs }) + formatSseComment('connected'));
+
+    this.dispatchedSeq = this.log.bounds().headSeq;
+    this.detachFromLog = this.log.subscribe((batch) => this.dispatch(batch));
+    this.timer = setInterval(() => this.tick(), tickMs);
+    this.timer.unref();
+  }
+
+  open(subscriber: StreamSubscriber, plan: ResumePlan): void {
+    if (this.closing) throw serviceUnavailable('server is shutting down');
+    if (this.connections.size >= this.maxStreams) throw serviceUnavailable('too many open streams');
+    const userStreams = this.streamsByUser.get(subscriber.userId) ?? 0;
+    if (userStreams >= this.maxStreamsPerUser) throw tooManyStreams(this.maxStreamsPerUser);
+
+    const now = Date.now();
+    const conn = new Connection(this.nextId++, subscriber, now);
+    this.connections.add(conn);
+    this.streamsByUser.set(subscriber.userId, userStreams + 1);
+
+    const { res } = subscriber;
+    res.socket?.setNoDelay(true);
+    res.socket?.setTimeout(0);
+    res.on('close', () => this.detach(conn, 'client'));
+    res.on('error', ignoreError);
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      'X-Accel-Buffering': 'no',
+      Connection: 'keep-alive',
+    });
+    conn.write(this.preamble, now);
+
+    if (plan.afterSeq === null) {
+      if (plan.gap) conn.write(gapFrame(plan.gap), now);
+      conn.lastSeq = this.dispatchedSeq;
+      this.goLive(conn);
+    } else {
+      void this.replay(conn, plan.afterSeq, plan.gap);
+    }
+  }
+
+  inspect(): HubSnapshot {
+    let live = 0;
+    for (const conn of this.connections) if (conn.live) live++;
+    return {
+      connections: this.connections.size,
+      liveConnections: live,
+      users: this.streamsByUser.size,
+      indexEntries: this.live.size,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.timer);
+    this.detachFromLog();
+    const closed = [...this.connections].map(
+      (conn) => new Promise<void>((resolve) => conn.res.once('close', resolve)),
+    );
+    for (const conn of [...this.connections]) this.end(conn, 'shutdown');
+    // A client that never reads cannot take the end of its stream; don't wait for it forever.
+    const grace = setTimeout(() => {
+      for (const conn of this.connections) conn.res.destroy();
+    }, SHUTDOWN_GRACE_MS);
+    await Promise.all(closed);
+    clearTimeout(grace);
+  }
+
+  /** Routes one appended batch from the log's tail: one frame per event, one flush per stream. */
+  private dispatch(batch: readonly StoredEvent[]): void {
+    const now = Date.now();
+    const touched: Connection[] = [];
+    for (const stored of batch) {
+      if (stored.seq <= this.dispatchedSeq) continue;
+      this.dispatchedSeq = stored.seq;
+      let frame: Buffer | undefined;
+      const userId = userIdOf(stored.event);
+      this.live.forEachMatch(runIdOf(stored.event), stored.event.type, (conn) => {
+        if (stored.seq <= conn.lastSeq) return; // already sent by this stream's replay
+        if (userId !== null && !maySee(conn.subscriber, userId)) return;
+        conn.lastSeq = stored.seq;
+        frame ??= eventFrame(stored);
+        if (conn.pending.length === 0) touched.push(conn);
+        conn.pending.push(frame);
+      });
+    }
+    for (const conn of touched) {
+      // Close rather than skip: the client reconnects with its cursor and catches up from the log.
+      if (conn.bufferedBytes > this.maxBufferedBytes) {
+        conn.pending = [];
+        this.end(conn, 'slow');
+        continue;
+      }
+      conn.flushPending(now);
+    }
+  }
+
+  /** Sends retained events after `afterSeq` in pages paced by the client, then joins the live tail. */
+  private async replay(conn: Connection, afterSeq: number, gap: GapNotice | null): Promise<void> {
+    const { kinds, runId } = conn.subscriber;
+    const kindList: EventKind[] | undefined = kinds === null ? undefined : [...kinds];
+    try {
+      if (gap) conn.write(gapFrame(gap), Date.now());
+      conn.lastSeq = afterSeq;
+      for (;;) {
+        const { oldestSeq, headSeq } = this.log.bounds();
+        if (oldestSeq !== null && oldestSeq > conn.lastSeq + 1) {
+          // Retention evicted events this stream had not reached yet: say so, never skip silently.
+          const requested = formatCursor(this.log.epoch, Math.max(conn.lastSeq, 1));
+          conn.write(gapFrame(gapNotice(requested, formatCursor(this.log.epoch, oldestSeq - 1))), Date.now());
+          conn.lastSeq = oldestSeq - 1;
+        }
+        const page = await this.log.read({
+          afterSeq: conn.lastSeq,
+          runId: runId ?? undefined,
+          kinds: kindList,
+          limit: this.replayPageSize,
+        });
+        if (conn.closed) return;
+        for (const stored of page) {
+          conn.lastSeq = stored.seq;
+          const userId = userIdOf(stored.event);
+          if (userId !== null && !maySee(conn.subscriber, userId)) continue;
+          conn.write(eventFrame(stored), Date.now());
+          conn.delivered++;
+          if (conn.bufferedBytes >= this.replayPauseBytes) {
+            await drained(conn);
+            if (conn.closed) return;
+          }
+        }
+        if (page.length < this.replayPageSize) {
+          // The read saw every matching event up to the head it started from.
+          conn.lastSeq = Math.max(conn.lastSeq, headSeq);
+          if (conn.lastSeq >= this.dispatchedSeq) {
+            this.goLive(conn);
+            return;
+          }
+        }
+      }
+    } catch (error) {
+      this.logger.error({ err: error, stream: conn.id }, 'stream replay failed');
+      this.end(conn, 'error');
+    }
+  }
+
+  private goLive(conn: Connection): void {
+    if (conn.closed) return;
+    conn.live = true;
+    this.live.add(conn);
+  }
+
+  /** The shared timer: token expiry and keep-alives for every stream in one pass. */
+  private tick(): void {
+    const now = Date.now();
+    for (const conn of this.connections) {
+      if (now >= conn.subscriber.expiresAtMs) this.end(conn, 'expired');
+      else if (now - conn.lastWriteMs >= this.keepAliveMs) conn.write(KEEP_ALIVE, now);
+    }
+  }
+
+  /** Ends a stream: gracefully (`end`) unless the client is too slow to take the end. */
+  private end(conn: Connection, reason: CloseReason): void {
+    if (conn.closed) return;
+    this.detach(conn, reason);
+    if (reason === 'slow' || reason === 'error') conn.res.destroy();
+    else conn.res.end();
+  }
+
+  private detach(conn: Connection, reason: CloseReason): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    this.connections.delete(conn);
+    if (conn.live) this.live.remove(conn);
+    const userId = conn.subscriber.userId;
+    const left = (this.streamsByUser.get(userId) ?? 1) - 1;
+    if (left === 0) this.streamsByUser.delete(userId);
+    else this.streamsByUser.set(userId, left);
+    this.logger.info(
+      {
+        stream: conn.id,
+        user: userId,
+        reason,
+        delivered: conn.delivered,
+        durationMs: Date.now() - conn.openedAtMs,
+      },
+      'stream closed',
+    );
+  }
+}
+
+/** `user_*` events reach admins and the user they concern only (SPEC §3). */
+function maySee(subscriber: StreamSubscriber, userId: string): boolean {
+  return subscriber.isAdmin || subscriber.userId === userId;
+}
+
+function eventFrame(stored: StoredEvent): Buffer {
+  return Buffer.from(formatSseMessage({ id: stored.cursor, event: stored.event.type, data: stored.json }));
+}
+
+function gapFrame(gap: GapNotice): Buffer {
+  return Buffer.from(formatSseMessage({ event: 'gap', data: JSON.stringify(gap) }));
+}
+
+function drained(conn: Connection): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      conn.res.off('drain', done);
+      conn.res.off('close', done);
+      resolve();
+    };
+    conn.res.on('drain', done);
+    conn.res.on('close', done);
+  });
+}
+
+function ignoreError(): void {}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new RangeError(`hub option ${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}

@@ -1,0 +1,70 @@
+import { type EventLog, formatCursor, parseCursor } from '@ironflow/store';
+import { badRequest } from '../errors.js';
+
+/** Where a client asked to start: nowhere (live only), all retained history, or after a cursor. */
+export type ResumeRequest =
+  | { readonly kind: 'live' }
+  | { readonly kind: 'earliest' }
+  | { readonly kind: 'cursor'; readonly text: string; readonly epoch: string; readonly seq: number };
+
+/** The `gap` message's payload, with exactly the SPEC's keys. */
+export interface GapNotice {
+  readonly type: 'gap';
+  readonly requested: string;
+  readonly resumed_after: string | null;
+}
+
+/** `afterSeq: null` means live only; otherwise replay every retained event after `afterSeq`. */
+export interface ResumePlan {
+  readonly afterSeq: number | null;
+  readonly gap: GapNotice | null;
+}
+
+export const EARLIEST = 'earliest';
+
+/** Parses a client's cursor text (header or query); a malformed one is a `400` naming it. */
+export function parseResumeRequest(text: string | undefined): ResumeRequest {
+  if (text === undefined || text === '') return { kind: 'live' };
+  if (text === EARLIEST) return { kind: 'earliest' };
+  try {
+    const { epoch, seq } = parseCursor(text);
+    return { kind: 'cursor', text, epoch, seq };
+  } catch {
+    return badRequestFor(text);
+  }
+}
+
+function badRequestFor(text: string): never {
+  throw badRequest(`invalid cursor: ${text}`);
+}
+
+/**
+ * Decides where a stream starts, against the log's current bounds (SPEC §3 "Resume"): exact
+ * resume when the cursor is retained; otherwise a `gap` notice and everything retained; a
+ * cursor ahead of the log is treated as "now".
+ */
+export function planResume(request: ResumeRequest, log: Pick<EventLog, 'epoch' | 'bounds'>): ResumePlan {
+  if (request.kind === 'live') return { afterSeq: null, gap: null };
+  if (request.kind === 'earliest') return { afterSeq: 0, gap: null };
+
+  const { oldestSeq, headSeq } = log.bounds();
+  // The last seq that is gone: everything after it is still retained.
+  const lostUpTo = oldestSeq === null ? headSeq : oldestSeq - 1;
+  const resumedAfter = lostUpTo === 0 ? null : formatCursor(log.epoch, lostUpTo);
+
+  if (request.epoch !== log.epoch) {
+    return { afterSeq: lostUpTo, gap: gapNotice(request.text, resumedAfter) };
+  }
+  if (request.seq > headSeq) {
+    const now = headSeq === 0 ? null : formatCursor(log.epoch, headSeq);
+    return { afterSeq: null, gap: gapNotice(request.text, now) };
+  }
+  if (request.seq < lostUpTo) {
+    return { afterSeq: lostUpTo, gap: gapNotice(request.text, resumedAfter) };
+  }
+  return { afterSeq: request.seq, gap: null };
+}
+
+export function gapNotice(requested: string, resumedAfter: string | null): GapNotice {
+  return { type: 'gap', requested, resumed_after: resumedAfter };
+}

@@ -1,0 +1,236 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { RUN_A, RUN_B, runCreated, SAMPLE_EVENTS } from './support/sample-events.js';
+import { SseClient } from './support/sse-client.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
+
+const servers: TestServer[] = [];
+const clients: SseClient[] = [];
+
+async function server(options?: Parameters<typeof startTestServer>[0]): Promise<TestServer> {
+  const started = await startTestServer(options);
+  servers.push(started);
+  return started;
+}
+
+async function stream(srv: TestServer, query = '', headers: Record<string, string> = {}) {
+  const client = await SseClient.open(`${srv.url}/api/v1/events${query}`, {
+    authorization: `Bearer ${srv.token({ isAdmin: true })}`,
+    ...headers,
+  });
+  clients.push(client);
+  return client;
+}
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  for (const srv of servers.splice(0)) await srv.close();
+});
+
+describe('GET /api/v1/events', () => {
+  it('flushes the headers, a retry field and a comment before any event exists', async () => {
+    const srv = await server();
+    const client = await stream(srv);
+    expect(client.status).toBe(200);
+    expect(client.headers['content-type']).toBe('text/event-stream');
+    expect(client.headers['cache-control']).toBe('no-cache');
+    expect(client.headers['x-accel-buffering']).toBe('no');
+    expect(client.headers['x-content-type-options']).toBe('nosniff');
+    expect(client.headers['x-frame-options']).toBe('DENY');
+    expect(client.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(client.headers['content-encoding']).toBeUndefined();
+    await client.waitUntil(() => client.raw.length > 0, 'the preamble');
+    expect(client.raw).toBe('retry: 3000\n\n: connected\n\n');
+    expect(srv.log.bounds().headSeq).toBe(0);
+  });
+
+  it('delivers a published event with its cursor, event name and payload', async () => {
+    const srv = await server();
+    const client = await stream(srv);
+    const response = await srv.ingest(runCreated(RUN_A, 'deploy'));
+    expect(response.status).toBe(202);
+    const { data } = (await response.json()) as { data: { first_id: string } };
+    await client.waitForMessages(1);
+    expect(client.messages[0]).toEqual({
+      id: data.first_id,
+      event: 'run_created',
+      data: JSON.stringify(runCreated(RUN_A, 'deploy')),
+    });
+  });
+
+  it('round-trips each of the 12 kinds byte-for-byte from ingest to the stream', async () => {
+    const srv = await server();
+    const client = await stream(srv);
+    const response = await srv.ingest(SAMPLE_EVENTS);
+    expect(response.status).toBe(202);
+    await client.waitForMessages(SAMPLE_EVENTS.length);
+    const frames = client.raw.split('\n\n').filter((block) => block.startsWith('id: '));
+    expect(frames).toHaveLength(12);
+    SAMPLE_EVENTS.forEach((event, index) => {
+      expect(frames[index]).toMatch(
+        new RegExp(`^id: [a-z0-9]+-\\d{16}\\nevent: ${event.type}\\ndata: (.*)$`, 's'),
+      );
+      expect(frames[index]?.split('\ndata: ')[1]).toBe(JSON.stringify(event));
+    });
+  });
+
+  it('filters by run_id', async () => {
+    const srv = await server();
+    const client = await stream(srv, `?run_id=${RUN_B}`);
+    await srv.ingest([runCreated(RUN_A, 'a1'), runCreated(RUN_B, 'b1'), runCreated(RUN_A, 'a2')]);
+    await srv.ingest(runCreated(RUN_B, 'b2'));
+    await client.waitForMessages(2);
+    expect(client.messages.map((m) => JSON.parse(m.data).workflow_name)).toEqual(['b1', 'b2']);
+  });
+
+  it('accepts an upper-case run_id and matches the lower-case events', async () => {
+    const srv = await server();
+    const client = await stream(srv, `?run_id=${RUN_B.toUpperCase()}`);
+    await srv.ingest([runCreated(RUN_A, 'a'), runCreated(RUN_B, 'b')]);
+    await client.waitForMessages(1);
+    expect(JSON.parse(client.messages[0]?.data ?? '').workflow_name).toBe('b');
+  });
+
+  it('filters by types, trimming items and ignoring empty ones', async () => {
+    const srv = await server();
+    const client = await stream(srv, '?types=%20approval_granted%20,,step_completed,');
+    await srv.ingest(SAMPLE_EVENTS);
+    await client.waitForMessages(2);
+    await srv.ingest(runCreated(RUN_A, 'sentinel'));
+    const last = await stream(srv, '?types=');
+    await srv.ingest(runCreated(RUN_A, 'after'));
+    await last.waitForMessages(1);
+    expect(client.messages.map((m) => m.event)).toEqual(['step_completed', 'approval_granted']);
+  });
+
+  it('combines run_id and types', async () => {
+    const srv = await server();
+    const client = await stream(srv, `?run_id=${RUN_A}&types=approval_granted`);
+    await srv.ingest([
+      { type: 'approval_granted', run_id: RUN_B, approved_by: 'x' },
+      runCreated(RUN_A),
+      { type: 'approval_granted', run_id: RUN_A, approved_by: 'y' },
+    ]);
+    await client.waitForMessages(1);
+    expect(JSON.parse(client.messages[0]?.data ?? '').approved_by).toBe('y');
+  });
+
+  it('sends two subscribers the same events in the same order', async () => {
+    const srv = await server();
+    const first = await stream(srv);
+    const second = await stream(srv);
+    const batches = Array.from({ length: 20 }, (_, b) =>
+      Array.from({ length: 10 }, (_, i) => runCreated(RUN_A, `wf-${b}-${i}`)),
+    );
+    await Promise.all(batches.map((batch) => srv.ingest(batch)));
+    await first.waitForMessages(200);
+    await second.waitForMessages(200);
+    expect(first.messages).toEqual(second.messages);
+    const seqs = first.messages.map((m) => Number(m.id?.split('-')[1]));
+    expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+  });
+
+  it('sends a keep-alive comment after the configured silence', async () => {
+    const srv = await server({ stream: { keepAliveMs: 150 } });
+    // The hub's shared timer ticks once a second by default; the keep-alive follows within it.
+    const client = await stream(srv);
+    await client.waitUntil(() => client.raw.includes(': keep-alive\n\n'), 'a keep-alive', 3_000);
+    expect(client.messages).toHaveLength(0);
+  });
+
+  it('answers 401 MISSING_TOKEN without credentials and 401 INVALID_TOKEN for a bad token', async () => {
+    const srv = await server();
+    const missing = await fetch(`${srv.url}/api/v1/events`);
+    expect(missing.status).toBe(401);
+    expect(await missing.text()).toBe(
+      '{"error":{"code":"MISSING_TOKEN","message":"No authentication token provided"}}',
+    );
+    const bad = await fetch(`${srv.url}/api/v1/events`, { headers: { authorization: 'Bearer nope' } });
+    expect(bad.status).toBe(401);
+    expect(await bad.text()).toBe(
+      '{"error":{"code":"INVALID_TOKEN","message":"Invalid or expired authentication token"}}',
+    );
+    expect(bad.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('authenticates before validating the query', async () => {
+    const srv = await server();
+    const response = await fetch(`${srv.url}/api/v1/events?types=nope`);
+    expect(response.status).toBe(401);
+  });
+
+  it('accepts the ironflow_token cookie', async () => {
+    const srv = await server();
+    const client = await SseClient.open(`${srv.url}/api/v1/events`, {
+      cookie: `ironflow_token=${srv.token()}`,
+    });
+    clients.push(client);
+    expect(client.status).toBe(200);
+  });
+
+  it.each([
+    ['?types=foo', 'unknown event kind: foo'],
+    ['?types=run_created,%20bogus', 'unknown event kind: bogus'],
+    ['?run_id=not-a-uuid', 'invalid run_id: not-a-uuid'],
+    ['?run_id=a&run_id=b', 'run_id may be given only once'],
+    ['?last_event_id=%%%', 'invalid cursor: %%%'],
+    ['?last_event_id=abc', 'invalid cursor: abc'],
+  ])('answers 400 BAD_REQUEST for %s', async (query, message) => {
+    const srv = await server();
+    const response = await fetch(`${srv.url}/api/v1/events${query}`, {
+      headers: { authorization: `Bearer ${srv.token()}` },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: { code: 'BAD_REQUEST', message } });
+  });
+
+  it('closes a subscriber that stops reading while another receives everything', async () => {
+    const srv = await server({ stream: { maxBufferedBytes: 64 * 1024 } });
+    const fast = await stream(srv);
+    const slow = await SseClient.open(`${srv.url}/api/v1/events`, {
+      authorization: `Bearer ${srv.token()}`,
+    });
+    clients.push(slow);
+    slow.pause();
+    const labels = { filler: 'x'.repeat(8000) };
+    const total = 2000;
+    for (let b = 0; b < total / 100; b++) {
+      const batch = Array.from({ length: 100 }, () => ({
+        type: 'run_status_changed',
+        run_id: RUN_A,
+        workflow_name: 'load',
+        from: 'pending',
+        to: 'running',
+        cost_usd: 0,
+        duration_ms: 0,
+        labels,
+      }));
+      expect((await srv.ingest(batch)).status).toBe(202);
+    }
+    await fast.waitForMessages(total, 15_000);
+    await slow.waitUntil(() => srv.ironflow.hub.inspect().connections === 1, 'the slow stream to be closed');
+    const seqs = fast.messages.map((m) => Number(m.id?.split('-')[1]));
+    expect(seqs).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  });
+
+  it('leaves nothing behind once every stream has closed', async () => {
+    const srv = await server();
+    const opened = [
+      await stream(srv),
+      await stream(srv, `?run_id=${RUN_A}`),
+      await stream(srv, '?types=run_created,log_line'),
+      await stream(srv, `?run_id=${RUN_B}&types=run_created`),
+    ];
+    expect(srv.ironflow.hub.inspect()).toMatchObject({ connections: 4, liveConnections: 4 });
+    for (const client of opened) client.close();
+    await opened[0]?.waitUntil(
+      () => srv.ironflow.hub.inspect().connections === 0,
+      'the hub to drop every stream',
+    );
+    expect(srv.ironflow.hub.inspect()).toEqual({
+      connections: 0,
+      liveConnections: 0,
+      users: 0,
+      indexEntries: 0,
+    });
+  });
+});

@@ -1,0 +1,66 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTokenService, type TokenService } from '@ironflow/auth';
+import { createMemoryEventLog, createMemoryUserStore, type EventLog } from '@ironflow/store';
+import { type AppDeps, createApp, type IronflowApp } from '../../src/index.js';
+
+export const JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!!';
+export const WORKER_TOKEN = 'test-worker-token';
+
+export interface TestServer {
+  readonly url: string;
+  readonly log: EventLog;
+  readonly ironflow: IronflowApp;
+  readonly tokens: TokenService;
+  /** An access token for a user (random id unless given). */
+  token(user?: { userId?: string; username?: string; isAdmin?: boolean }): string;
+  /** POSTs JSON to an ingest route with the worker token. */
+  ingest(body: unknown, path?: string): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Starts the real app on a real TCP port (port 0) with an in-memory log. */
+export async function startTestServer(
+  overrides: Partial<AppDeps> & { historyLimit?: number } = {},
+): Promise<TestServer> {
+  const log = overrides.log ?? createMemoryEventLog({ historyLimit: overrides.historyLimit ?? 100_000 });
+  const tokens = createTokenService({ secret: JWT_SECRET });
+  const ironflow = createApp({
+    log,
+    users: createMemoryUserStore(),
+    tokens,
+    jwtSecret: JWT_SECRET,
+    workerToken: WORKER_TOKEN,
+    environment: 'development',
+    ...overrides,
+  });
+  const server: Server = createServer(ironflow.app.callback());
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    log,
+    ironflow,
+    tokens,
+    token: (user = {}) =>
+      tokens.mintAccess({
+        userId: user.userId ?? crypto.randomUUID(),
+        username: user.username ?? 'tester',
+        isAdmin: user.isAdmin ?? false,
+      }),
+    ingest: (body, path = '/api/v1/internal/events') =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${WORKER_TOKEN}`, 'content-type': 'application/json' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    async close() {
+      await ironflow.close();
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
