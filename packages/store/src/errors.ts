@@ -1,0 +1,80 @@
+/**
+ * The errors of `@ironflow/store`. Each has a stable `code`; the ones a client may cause carry
+ * an HTTP `status` and `expose: true`, so the api's error middleware can render them as they are.
+ */
+
+/** One problem with one item of an appended batch. */
+export interface EventValidationDetail {
+  /** Position of the item in the batch passed to `append`. */
+  index: number;
+  /** Dotted path of the offending field, e.g. `to` or `labels.env`. */
+  path: string;
+  message: string;
+}
+
+/** Base class: lets callers tell store errors apart with one `instanceof`. */
+export abstract class StoreError extends Error {
+  abstract readonly code: string;
+  abstract readonly status: number;
+  abstract readonly expose: boolean;
+}
+
+// Cursors come from clients (headers, query strings) and may be long; the message names the
+// cursor but stays bounded so it can be echoed back safely.
+const MAX_ECHOED_CURSOR = 200;
+
+/** A cursor text that `parseCursor` cannot read. */
+export class InvalidCursorError extends StoreError {
+  override readonly name = 'InvalidCursorError';
+  readonly code = 'INVALID_CURSOR';
+  readonly status = 400;
+  readonly expose = true;
+
+  constructor(readonly cursor: string) {
+    const shown = cursor.length > MAX_ECHOED_CURSOR ? `${cursor.slice(0, MAX_ECHOED_CURSOR)}…` : cursor;
+    super(`invalid cursor: ${shown}`);
+  }
+}
+
+/** At least one item of an appended batch is not a valid event; nothing of the batch was stored. */
+export class EventValidationError extends StoreError {
+  override readonly name = 'EventValidationError';
+  readonly code = 'VALIDATION_FAILED';
+  readonly status = 400;
+  readonly expose = true;
+
+  constructor(
+    readonly details: readonly EventValidationDetail[],
+    batchSize: number,
+  ) {
+    const first = details[0];
+    const invalidItems = new Set(details.map((detail) => detail.index)).size;
+    const where = first ? `: [${first.index}] ${first.path ? `${first.path}: ` : ''}${first.message}` : '';
+    const more = details.length > 1 ? ` (and ${details.length - 1} more)` : '';
+    super(`${invalidItems} of ${batchSize} events failed validation${where}${more}`);
+  }
+}
+
+/** The log was closed; it accepts no more appends or reads. */
+export class EventLogClosedError extends StoreError {
+  override readonly name = 'EventLogClosedError';
+  readonly code = 'EVENT_LOG_CLOSED';
+  readonly status = 503;
+  readonly expose = false;
+
+  constructor() {
+    super('the event log is closed; create a new one to append or read');
+  }
+}
+
+/** A user with the same email or username (compared case-insensitively) already exists. */
+export class UserExistsError extends StoreError {
+  override readonly name = 'UserExistsError';
+  readonly code = 'USER_EXISTS';
+  readonly status = 409;
+  readonly expose = true;
+
+  constructor(readonly field: 'email' | 'username') {
+    super(`a user with this ${field} already exists`);
+  }
+}

@@ -1,0 +1,30 @@
+import type { EventLog, EventLogBounds, StoredEvent, User, UserStore } from '@ironflow/store';
+import * as store from '@ironflow/store';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+
+describe('public entry', () => {
+  it('exports exactly the documented runtime names', () => {
+    expect(Object.keys(store).sort()).toEqual(
+      [
+        'EventLogClosedError',
+        'EventValidationError',
+        'InvalidCursorError',
+        'StoreError',
+        'UserExistsError',
+        'createMemoryEventLog',
+        'createMemoryUserStore',
+        'formatCursor',
+        'parseCursor',
+      ].sort(),
+    );
+  });
+
+  it('types the factories by their interfaces', () => {
+    expectTypeOf(store.createMemoryEventLog).returns.toEqualTypeOf<EventLog>();
+    expectTypeOf(store.createMemoryUserStore).returns.toEqualTypeOf<UserStore>();
+    expectTypeOf<EventLog['bounds']>().returns.toEqualTypeOf<EventLogBounds>();
+    expectTypeOf<EventLog['append']>().returns.toEqualTypeOf<Promise<StoredEvent[]>>();
+    expectTypeOf<UserStore['findById']>().returns.toEqualTypeOf<Promise<User | null>>();
+    expectTypeOf(store.parseCursor).returns.toEqualTypeOf<store.Cursor>();
+  });
+});
