@@ -8,7 +8,7 @@ import { methodNotAllowed, notFound, notImplemented } from '../errors.js';
 export function unmatchedEnvelope(): Middleware {
   return async (ctx, next) => {
     await next();
-    if (!ctx.respond || ctx.body !== undefined) return;
+    if (ctx.respond === false || ctx.body !== undefined) return;
     if (ctx.status === 404) throw notFound();
     if (ctx.status === 405) throw methodNotAllowed();
     if (ctx.status === 501) throw notImplemented();
