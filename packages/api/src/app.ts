@@ -30,6 +30,10 @@ export interface StreamOptions {
   readonly maxStreamsPerUser?: number;
   /** `SSE_MAX_STREAMS`. @default 50000 */
   readonly maxStreams?: number;
+  /** The `retry:` reconnection hint sent to clients. @default 3000 */
+  readonly retryMs?: number;
+  /** Period of the shared keep-alive and expiry timer. @default 1000 */
+  readonly tickMs?: number;
 }
 
 /** What the app is built from; `apps/server` wires these, tests pass their own. */
