@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+// The `ironflow` command line: `serve` runs the server, `token` mints a token for a user.
+import { parseArgs } from 'node:util';
+import { type Config, loadConfig } from './config.js';
+import { EXIT_CONFIG, reportConfigError } from './report-config-error.js';
+import { mintCliToken } from './token-command.js';
+
+const USAGE = `Usage: ironflow <command> [options]
+
+Commands:
+  serve                       Run the server (configured by environment variables, see README).
+  token --user NAME [--admin] [--ttl SECONDS] [--refresh]
+                              Print a token signed with JWT_SECRET for user NAME. The user id is a
+                              UUID v5 of NAME, so a name always maps to the same user.
+                                --admin     the token carries is_admin: true
+                                --ttl       lifetime in seconds (default 900, or 604800 with --refresh)
+                                --refresh   mint a refresh token instead of an access token
+  help                        Show this help.
+
+Example:
+  TOKEN=$(ironflow token --user alice --admin)
+`;
+
+const MAX_TTL_SECONDS = 365 * 24 * 3600;
+
+function usageError(message: string): number {
+  process.stderr.write(`ironflow: ${message}\n\n${USAGE}`);
+  return EXIT_CONFIG;
+}
+
+function parseTtl(text: string | undefined): number | undefined | null {
+  if (text === undefined) return undefined;
+  const seconds = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  return seconds >= 1 && seconds <= MAX_TTL_SECONDS ? seconds : null;
+}
+
+function token(args: string[]): number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      user: { type: 'string' },
+      admin: { type: 'boolean', default: false },
+      ttl: { type: 'string' },
+      refresh: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const username = values.user?.trim();
+  if (!username) return usageError('token: --user NAME is required');
+  const ttlSeconds = parseTtl(values.ttl);
+  if (ttlSeconds === null) {
+    return usageError(
+      `token: --ttl must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}, got "${values.ttl}"`,
+    );
+  }
+
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    return reportConfigError(error);
+  }
+  const minted = mintCliToken(config, {
+    username,
+    isAdmin: values.admin,
+    refresh: values.refresh,
+    ttlSeconds,
+  });
+  process.stdout.write(`${minted}\n`);
+  return 0;
+}
+
+/** Runs one command; returns its exit code, or undefined when the command keeps running. */
+async function run(argv: string[]): Promise<number | undefined> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve': {
+      if (rest.length > 0)
+        return usageError('serve takes no arguments (configure it with environment variables)');
+      // Loaded on demand so `ironflow token` does not load the whole server.
+      const { serve } = await import('./serve.js');
+      await serve(process.env);
+      return undefined;
+    }
+    case 'token':
+      try {
+        return token(rest);
+      } catch (error) {
+        // parseArgs reports unknown options and missing values as errors coded ERR_PARSE_ARGS_*.
+        if (!String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) throw error;
+        return usageError(`token: ${(error as Error).message}`);
+      }
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
+    case undefined:
+      return usageError('missing command');
+    default:
+      return usageError(`unknown command: ${command}`);
+  }
+}
+
+const code = await run(process.argv.slice(2));
+if (code !== undefined) process.exitCode = code;

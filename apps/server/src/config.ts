@@ -1,0 +1,271 @@
+import { EVENT_KINDS, type EventKind, parseEventKindList } from '@ironflow/engine';
+import { z } from 'zod';
+import { ConfigError } from './config-error.js';
+import { DEV_JWT_SECRET, DEV_WORKER_TOKEN } from './dev-defaults.js';
+
+/** `IRONFLOW_ENV`: development relaxes secrets and binds to loopback; production is strict. */
+export type Environment = 'development' | 'production';
+
+/** pino's level names, `LOG_LEVEL`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The server's configuration, read from the environment by {@link loadConfig} (SPEC section 5). */
+export interface Config {
+  readonly environment: Environment;
+  /** @default 3000 (0 asks the OS for a free port) */
+  readonly port: number;
+  /** @default '127.0.0.1' in development, '0.0.0.0' in production */
+  readonly host: string;
+  readonly jwtSecret: string;
+  readonly workerToken: string;
+  /** A `postgres://` URL, or null for the in-memory store. */
+  readonly databaseUrl: string | null;
+  /** Normalised origins allowed cross-origin with credentials; empty means same origin only. */
+  readonly allowedOrigins: readonly string[];
+  readonly sse: {
+    /** @default 30 */
+    readonly keepAliveSecs: number;
+    /** @default 1048576 */
+    readonly maxBufferedBytes: number;
+    /** @default 32 */
+    readonly maxStreamsPerUser: number;
+    /** @default 50000 */
+    readonly maxStreams: number;
+  };
+  /** @default 100000 */
+  readonly eventHistoryLimit: number;
+  /** @default 168 */
+  readonly eventRetentionHours: number;
+  readonly webhook: {
+    readonly url: string | null;
+    readonly secret: string | null;
+    /** @default ['run_status_changed', 'step_failed'] */
+    readonly events: readonly EventKind[];
+  };
+  /** @default 'info' */
+  readonly logLevel: LogLevel;
+  /** @default true in development, false in production */
+  readonly allowSignUp: boolean;
+}
+
+const MIN_SECRET_BYTES = 32;
+const GENERATE = 'generate one with `openssl rand -base64 48`';
+const DEFAULT_WEBHOOK_EVENTS: readonly EventKind[] = ['run_status_changed', 'step_failed'];
+// Secrets are used byte for byte; every other value is trimmed.
+const SECRETS = new Set(['JWT_SECRET', 'WORKER_TOKEN', 'WEBHOOK_SECRET']);
+
+/** A transform that turns a set string into `T` or reports why it cannot (`undefined` = unset). */
+function variable<T>(fallback: T, parse: (raw: string) => T | { problem: string }) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): T => {
+      if (raw === undefined) return fallback;
+      const result = parse(raw);
+      if (typeof result === 'object' && result !== null && 'problem' in result) {
+        ctx.addIssue({ code: 'custom', message: result.problem });
+        return z.NEVER;
+      }
+      return result as T;
+    });
+}
+
+function integer(fallback: number, min: number, max: number, unit = '') {
+  return variable(fallback, (raw) => {
+    const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    if (Number.isSafeInteger(value) && value >= min && value <= max) return value;
+    return {
+      problem: `must be a whole number from ${min} to ${max}${unit}, got "${raw}"; fix it or unset it for the default ${fallback}`,
+    };
+  });
+}
+
+function secret(devValue: string, environment: Environment, name: string) {
+  if (environment === 'development') return variable(devValue, (raw) => raw);
+  return z
+    .string({ error: `is required in production; ${GENERATE}` })
+    .refine((raw) => raw !== DEV_JWT_SECRET && raw !== DEV_WORKER_TOKEN, {
+      error: `is a public development default, refused in production; ${GENERATE}`,
+      abort: true,
+    })
+    .refine((raw) => Buffer.byteLength(raw) >= MIN_SECRET_BYTES, {
+      error: (issue) =>
+        `is ${Buffer.byteLength(String(issue.input))} bytes; production needs at least ${MIN_SECRET_BYTES} random bytes for ${name}; ${GENERATE}`,
+    });
+}
+
+function httpUrl(raw: string): URL | null {
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+function databaseUrl(raw: string): string | { problem: string } {
+  // The URL usually carries a password, so the message never repeats it.
+  try {
+    const { protocol } = new URL(raw);
+    if (protocol === 'postgres:' || protocol === 'postgresql:') return raw;
+  } catch {
+    // Not a URL at all: reported below like any other scheme.
+  }
+  return {
+    problem:
+      'must be a postgres:// or postgresql:// URL (postgres://user:pass@host:5432/db); unset it for the in-memory store',
+  };
+}
+
+function origins(raw: string): string[] | { problem: string } {
+  const items = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  const bad: string[] = [];
+  const normalised = items.map((item) => {
+    const url = /^https?:\/\/[^/?#]+$/i.test(item) ? httpUrl(item) : null;
+    if (url === null || url.username !== '' || url.password !== '') bad.push(item);
+    // The browser's Origin header is lowercase with default ports dropped; `origin` matches it.
+    return url?.origin ?? item;
+  });
+  if (bad.length === 0) return normalised;
+  const list = bad.map((item) => `"${item}"`).join(', ');
+  return {
+    problem: `${list} ${bad.length === 1 ? 'is not an origin' : 'are not origins'}; list origins as scheme://host[:port] with no path or trailing slash, e.g. https://app.example.com,http://localhost:5173 (a "*" is not allowed with credentials)`,
+  };
+}
+
+function eventKinds(raw: string): EventKind[] | { problem: string } {
+  const fix = `use a comma list of: ${EVENT_KINDS.join(', ')}; or unset it for the default ${DEFAULT_WEBHOOK_EVENTS.join(',')}`;
+  try {
+    const kinds = parseEventKindList(raw);
+    return kinds.length > 0 ? kinds : { problem: `names no event kind; ${fix}` };
+  } catch (error) {
+    return { problem: `${(error as Error).message}; ${fix}` };
+  }
+}
+
+function host(raw: string): string | { problem: string } {
+  // A host name, an IPv4 address or an IPv6 address; not a URL.
+  if (/^[A-Za-z0-9.-]+$/.test(raw) || /^[0-9A-Fa-f:.]+$/.test(raw)) return raw;
+  return {
+    problem: `must be a host name or IP address such as 127.0.0.1 or 0.0.0.0 (not a URL), got "${raw}"`,
+  };
+}
+
+function buildSchema(environment: Environment) {
+  const enumOf = <T extends string>(values: readonly T[], fallback: T) =>
+    variable<T>(fallback, (raw) =>
+      (values as readonly string[]).includes(raw)
+        ? (raw as T)
+        : {
+            problem: `must be one of ${values.join(', ')}, got "${raw}"; unset it for the default ${fallback}`,
+          },
+    );
+  return z.object({
+    PORT: integer(3000, 0, 65_535),
+    HOST: variable(environment === 'production' ? '0.0.0.0' : '127.0.0.1', host),
+    JWT_SECRET: secret(DEV_JWT_SECRET, environment, 'JWT_SECRET'),
+    WORKER_TOKEN: secret(DEV_WORKER_TOKEN, environment, 'WORKER_TOKEN'),
+    DATABASE_URL: variable<string | null>(null, databaseUrl),
+    ALLOWED_ORIGINS: variable<string[]>([], origins),
+    SSE_KEEPALIVE_SECS: integer(30, 1, 3600, ' seconds'),
+    SSE_MAX_BUFFERED_BYTES: integer(1_048_576, 1024, 1_073_741_824, ' bytes'),
+    SSE_MAX_STREAMS_PER_USER: integer(32, 1, 100_000, ' streams'),
+    SSE_MAX_STREAMS: integer(50_000, 1, 10_000_000, ' streams'),
+    EVENT_HISTORY_LIMIT: integer(100_000, 1, 100_000_000, ' events'),
+    EVENT_RETENTION_HOURS: integer(168, 1, 87_600, ' hours'),
+    WEBHOOK_URL: variable<string | null>(null, (raw) =>
+      httpUrl(raw)
+        ? raw
+        : { problem: `must be an http:// or https:// URL, got "${raw}"; unset it to disable webhooks` },
+    ),
+    WEBHOOK_SECRET: variable<string | null>(null, (raw) => raw),
+    WEBHOOK_EVENTS: variable<readonly EventKind[]>(DEFAULT_WEBHOOK_EVENTS, eventKinds),
+    LOG_LEVEL: enumOf(LOG_LEVELS, 'info'),
+    ALLOW_SIGN_UP: variable(environment === 'development', (raw) =>
+      raw === 'true' || raw === 'false'
+        ? raw === 'true'
+        : {
+            problem: `must be true or false, got "${raw}"; unset it for the default (open in development only)`,
+          },
+    ),
+  });
+}
+
+type VariableName = keyof z.input<ReturnType<typeof buildSchema>> | 'IRONFLOW_ENV';
+type RawEnv = Partial<Record<VariableName, string>>;
+
+/** Checks that involve more than one variable; they run even when single values are wrong. */
+function crossChecks(raw: RawEnv, environment: Environment): string[] {
+  const problems: string[] = [];
+  if (environment === 'production' && raw.JWT_SECRET !== undefined && raw.JWT_SECRET === raw.WORKER_TOKEN) {
+    // Whoever holds the worker token could otherwise mint admin access tokens.
+    problems.push(`WORKER_TOKEN: must differ from JWT_SECRET; ${GENERATE}`);
+  }
+  if (raw.WEBHOOK_URL === undefined) {
+    for (const name of ['WEBHOOK_SECRET', 'WEBHOOK_EVENTS'] as const) {
+      if (raw[name] !== undefined)
+        problems.push(`${name}: has no effect without WEBHOOK_URL; set WEBHOOK_URL or unset ${name}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Reads and validates the server's configuration from `env` (SPEC section 5). An empty or blank
+ * value counts as unset.
+ *
+ * @throws ConfigError listing every invalid value at once, one line per problem.
+ * @example
+ * ```ts
+ * const config = loadConfig(process.env);
+ * ```
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const raw: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || value.trim() === '') continue;
+    raw[name] = SECRETS.has(name) ? value : value.trim();
+  }
+
+  const problems: string[] = [];
+  let environment: Environment = 'development';
+  if (raw.IRONFLOW_ENV === 'production') environment = 'production';
+  else if (raw.IRONFLOW_ENV !== undefined && raw.IRONFLOW_ENV !== 'development') {
+    problems.push(
+      `IRONFLOW_ENV: must be development or production, got "${raw.IRONFLOW_ENV}"; unset it for development`,
+    );
+  }
+
+  const parsed = buildSchema(environment).safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  problems.push(...crossChecks(raw as RawEnv, environment));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+
+  const v = parsed.data;
+  return {
+    environment,
+    port: v.PORT,
+    host: v.HOST,
+    jwtSecret: v.JWT_SECRET,
+    workerToken: v.WORKER_TOKEN,
+    databaseUrl: v.DATABASE_URL,
+    allowedOrigins: v.ALLOWED_ORIGINS,
+    sse: {
+      keepAliveSecs: v.SSE_KEEPALIVE_SECS,
+      maxBufferedBytes: v.SSE_MAX_BUFFERED_BYTES,
+      maxStreamsPerUser: v.SSE_MAX_STREAMS_PER_USER,
+      maxStreams: v.SSE_MAX_STREAMS,
+    },
+    eventHistoryLimit: v.EVENT_HISTORY_LIMIT,
+    eventRetentionHours: v.EVENT_RETENTION_HOURS,
+    webhook: { url: v.WEBHOOK_URL, secret: v.WEBHOOK_SECRET, events: v.WEBHOOK_EVENTS },
+    logLevel: v.LOG_LEVEL,
+    allowSignUp: v.ALLOW_SIGN_UP,
+  };
+}

@@ -1,0 +1,142 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '@ironflow/api';
+import { createTokenService } from '@ironflow/auth';
+import { createEventPublisher } from '@ironflow/engine';
+import { createMemoryEventLog, createMemoryUserStore } from '@ironflow/store';
+import type { Config } from './config.js';
+import { ConfigError } from './config-error.js';
+import type { Logger } from './logger.js';
+import { createWebhookHandler } from './webhook.js';
+
+/** A listening ironflow server. */
+export interface RunningServer {
+  /** Where a local client reaches it, e.g. `http://127.0.0.1:3000` (loopback when bound to all). */
+  readonly url: string;
+  /** The bound port (the OS's choice when `PORT=0`). */
+  readonly port: number;
+  /**
+   * Graceful shutdown: stops accepting, ends open streams cleanly (clients resume elsewhere with
+   * their cursor), closes idle keep-alive sockets, waits for in-flight requests, then closes the
+   * publisher and the log. Idempotent. It does not exit the process or flush the logger.
+   */
+  close(): Promise<void>;
+}
+
+// Node checks requestTimeout only until a request has been fully received, so a long-lived SSE
+// response is not cut by it (verified on Node 20: a 1 s requestTimeout leaves a stream open);
+// it bounds slow uploads of the 2 MiB ingest body instead. keepAliveTimeout keeps Node's 5 s.
+const HEADERS_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 60_000;
+
+function listen(server: http.Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/** The URL a client on this machine uses: an unspecified bind address is reached via loopback. */
+function localUrl({ address, family, port }: AddressInfo): string {
+  if (address === '0.0.0.0') return `http://127.0.0.1:${port}`;
+  if (address === '::') return `http://[::1]:${port}`;
+  return family === 'IPv6' ? `http://[${address}]:${port}` : `http://${address}:${port}`;
+}
+
+/**
+ * Wires the store, tokens, publisher and Koa app together and listens on `HOST:PORT`.
+ *
+ * @throws ConfigError when the configuration asks for something this build cannot do.
+ * @example
+ * ```ts
+ * const server = await startServer(loadConfig(process.env), createLogger('info'));
+ * await fetch(`${server.url}/api/v1/health-check`);
+ * await server.close();
+ * ```
+ */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  if (config.databaseUrl !== null) {
+    throw new ConfigError([
+      'DATABASE_URL is not supported yet by this build (the PostgreSQL store comes in a later release); unset it to use the in-memory store',
+    ]);
+  }
+
+  const log = createMemoryEventLog({ historyLimit: config.eventHistoryLimit });
+  const users = createMemoryUserStore();
+  const tokens = createTokenService({ secret: config.jwtSecret });
+  const publisher = createEventPublisher({
+    onError: (error, { event, subscriber }) =>
+      logger.error({ err: error, type: event.type, subscriber: subscriber.name }, 'event subscriber failed'),
+  });
+  if (config.webhook.url !== null) {
+    const { url, secret, events } = config.webhook;
+    publisher.subscribe(events, createWebhookHandler({ url, secret, logger }), { name: 'webhook' });
+  }
+  const ironflow = createApp({
+    log,
+    users,
+    tokens,
+    jwtSecret: config.jwtSecret,
+    workerToken: config.workerToken,
+    environment: config.environment,
+    logger,
+    publisher,
+    stream: {
+      keepAliveMs: config.sse.keepAliveSecs * 1000,
+      maxBufferedBytes: config.sse.maxBufferedBytes,
+      maxStreamsPerUser: config.sse.maxStreamsPerUser,
+      maxStreams: config.sse.maxStreams,
+    },
+    allowedOrigins: [...config.allowedOrigins],
+    allowSignUp: config.allowSignUp,
+  });
+
+  const server = http.createServer(ironflow.app.callback());
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+
+  // Let in-flight webhook deliveries finish (the caller's deadline bounds this), then close.
+  async function closeBackends(): Promise<void> {
+    await publisher.idle();
+    publisher.close();
+    await log.close();
+  }
+
+  let address: AddressInfo;
+  try {
+    address = await listen(server, config.port, config.host);
+  } catch (error) {
+    await ironflow.close();
+    await closeBackends();
+    throw error;
+  }
+  const url = localUrl(address);
+  logger.info(
+    { url, host: address.address, port: address.port, environment: config.environment },
+    'ironflow listening',
+  );
+
+  let closing: Promise<void> | undefined;
+  async function shutdown(): Promise<void> {
+    const stopped = new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+    });
+    await ironflow.close();
+    // Ended streams leave keep-alive sockets idle; without this server.close() would wait for them.
+    server.closeIdleConnections();
+    await stopped;
+    await closeBackends();
+  }
+
+  return {
+    url,
+    port: address.port,
+    close: () => {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}

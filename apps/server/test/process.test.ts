@@ -1,0 +1,189 @@
+import http from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
+import { runCli, type ServerProcess, spawnServer, within } from './support/built.js';
+
+const running: ServerProcess[] = [];
+afterEach(() => {
+  for (const server of running.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
+});
+
+function start(env: Record<string, string>): ServerProcess {
+  const server = spawnServer(env);
+  running.push(server);
+  return server;
+}
+
+async function listeningUrl(server: ServerProcess): Promise<string> {
+  const line = await within(
+    10_000,
+    'the "ironflow listening" log line',
+    server.logLine((l) => l.msg === 'ironflow listening'),
+  );
+  return line.url as string;
+}
+
+/** Polls until the health check answers 200 (bounded); the process may still be starting. */
+async function waitHealthy(url: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const status = await fetch(`${url}/api/v1/health-check`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`health check still ${status} after 10 s`);
+    await delay(20); // poll interval, not synchronisation: the loop waits for the 200
+  }
+}
+
+/** Reads the stream until `text` holds everything read so far and `done` says it ended. */
+function streamReader(body: ReadableStream<Uint8Array>) {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  return {
+    text: () => text,
+    async until(what: string, predicate: (all: string) => boolean): Promise<string> {
+      return within(
+        10_000,
+        what,
+        (async () => {
+          while (!predicate(text)) {
+            const { done, value } = await reader.read();
+            if (done) throw new Error(`stream ended before ${what}; got:\n${text}`);
+            text += decoder.decode(value, { stream: true });
+          }
+          return text;
+        })(),
+      );
+    },
+    async end(): Promise<void> {
+      await within(
+        10_000,
+        'the stream to end',
+        (async () => {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) return;
+            text += decoder.decode(value, { stream: true });
+          }
+        })(),
+      );
+    },
+  };
+}
+
+describe('node apps/server/dist/main.js', () => {
+  it('serves the tour, then shuts down cleanly on SIGTERM: the stream ends and the exit code is 0', async () => {
+    const server = start({ PORT: '0' });
+    const url = await listeningUrl(server);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await waitHealthy(url);
+    expect(server.stderr()).toContain(`curl -N -H "Authorization: Bearer `);
+    expect(server.stderr()).toContain(`${url}/api/v1/events`);
+
+    const { stdout: token } = await runCli(['token', '--user', 'alice', '--admin']);
+    const response = await fetch(`${url}/api/v1/events?types=run_created`, {
+      headers: { authorization: `Bearer ${token.trim()}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const stream = streamReader(response.body as ReadableStream<Uint8Array>);
+    await stream.until('the stream preamble', (text) => text.includes('retry: 3000'));
+
+    const runId = crypto.randomUUID();
+    const published = await fetch(`${url}/api/v1/internal/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${DEV_WORKER_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'run_created', run_id: runId, workflow_name: 'deploy' }),
+    });
+    expect(published.status).toBe(202);
+    const text = await stream.until('the run_created message', (all) => all.includes('event: run_created'));
+    const message = text.slice(text.lastIndexOf('id: '));
+    expect(message).toMatch(/^id: \S+\nevent: run_created\ndata: \{.*\}\n\n/);
+    const data = JSON.parse(message.split('\n')[2]?.slice('data: '.length) ?? '');
+    expect(data).toMatchObject({ type: 'run_created', run_id: runId, workflow_name: 'deploy' });
+
+    server.child.kill('SIGTERM');
+    await stream.end();
+    expect(await within(10_000, 'the process to exit', server.exited)).toEqual({ code: 0, signal: null });
+    const messages = server.stdoutLines.map((line) => JSON.parse(line).msg);
+    expect(messages).toContain('shutting down');
+    expect(messages.at(-1)).toBe('shut down cleanly');
+  });
+
+  it('delivers the configured webhook kinds to WEBHOOK_URL', async () => {
+    let onHook: (body: string) => void = () => {};
+    const hooked = new Promise<string>((resolve) => {
+      onHook = resolve;
+    });
+    const hooks = http.createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (chunk: string) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        res.end();
+        onHook(body);
+      });
+    });
+    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = hooks.address() as AddressInfo;
+      const server = start({
+        PORT: '0',
+        WEBHOOK_URL: `http://127.0.0.1:${port}/hook`,
+        WEBHOOK_EVENTS: 'run_created',
+      });
+      const url = await listeningUrl(server);
+      const runId = crypto.randomUUID();
+      const published = await fetch(`${url}/api/v1/internal/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${DEV_WORKER_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'run_created', run_id: runId, workflow_name: 'deploy' }),
+      });
+      expect(published.status).toBe(202);
+      expect(JSON.parse(await within(10_000, 'the webhook', hooked))).toMatchObject({
+        type: 'run_created',
+        run_id: runId,
+      });
+      server.child.kill('SIGTERM');
+      expect(await within(10_000, 'the process to exit', server.exited)).toEqual({ code: 0, signal: null });
+    } finally {
+      hooks.close();
+    }
+  });
+
+  it('lists every configuration problem on stderr and exits 2 without starting', async () => {
+    const server = start({ PORT: 'nope', LOG_LEVEL: 'loud', IRONFLOW_ENV: 'production' });
+    expect(await within(10_000, 'the process to exit', server.exited)).toEqual({ code: 2, signal: null });
+    const stderr = server.stderr();
+    expect(stderr).toContain('invalid configuration (4 problems)');
+    for (const name of ['PORT', 'JWT_SECRET', 'WORKER_TOKEN', 'LOG_LEVEL'])
+      expect(stderr).toContain(`- ${name}: `);
+    expect(server.stdoutLines).toEqual([]);
+  });
+
+  it('refuses DATABASE_URL for now: exit 2 with a clear message', async () => {
+    const server = start({ PORT: '0', DATABASE_URL: 'postgres://ironflow@127.0.0.1:5432/ironflow' });
+    expect(await within(10_000, 'the process to exit', server.exited)).toEqual({ code: 2, signal: null });
+    expect(server.stderr()).toContain('DATABASE_URL is not supported yet by this build');
+  });
+
+  it('logs a fatal line and exits 1 when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const server = start({ PORT: String(port) });
+      expect(await within(10_000, 'the process to exit', server.exited)).toEqual({ code: 1, signal: null });
+      const fatal = server.stdoutLines.map((line) => JSON.parse(line)).find((line) => line.level === 60);
+      expect(fatal).toMatchObject({ msg: 'ironflow failed to start', err: { code: 'EADDRINUSE' } });
+    } finally {
+      blocker.close();
+    }
+  });
+});
