@@ -1,1 +1,77 @@
-export {};
+// Event kinds
+
+// Errors
+export type { EventIssue } from './errors.js';
+export {
+  EngineError,
+  InvalidEventError,
+  InvalidOptionError,
+  InvalidStatusChangeError,
+  PublisherClosedError,
+  SubscriberQueueOverflowError,
+  UnknownEventKindError,
+} from './errors.js';
+// Accessors
+export { isUserEvent, runIdOf, userIdOf } from './event-accessors.js';
+export {
+  EVENT_KINDS,
+  isEventKind,
+  parseEventKind,
+  parseEventKindList,
+  printEventKind,
+} from './event-kinds.js';
+// Notifier
+export type {
+  EventHandler,
+  EventPublisher,
+  EventPublisherOptions,
+  SubscribeOptions,
+  SubscriberErrorContext,
+  SubscriberInfo,
+  Subscription,
+} from './event-publisher.js';
+export { createEventPublisher } from './event-publisher.js';
+// Event types and schemas
+export type { EventSchema } from './event-schemas.js';
+export { eventSchemas, ironflowEventSchema } from './event-schemas.js';
+export type {
+  ApprovalGranted,
+  ApprovalRejected,
+  ApprovalRequested,
+  EventInputOf,
+  EventKind,
+  EventOf,
+  IronflowEvent,
+  LogLine,
+  RunCreated,
+  RunEvent,
+  RunFailed,
+  RunStatusChanged,
+  StepCompleted,
+  StepFailed,
+  UserEvent,
+  UserSignedIn,
+  UserSignedOut,
+  UserSignedUp,
+} from './event-types.js';
+export type { LogStream } from './field-schemas.js';
+export { LOG_STREAMS } from './field-schemas.js';
+export { publishRunStatusChange } from './publish-run-status-change.js';
+
+// Run status rules
+export type { RunStatus } from './run-status.js';
+export {
+  allowedNextStatuses,
+  canChangeStatus,
+  isRunStatus,
+  isTerminalStatus,
+  RUN_STATUSES,
+} from './run-status.js';
+export type { RunStatusChange } from './run-status-change-events.js';
+export { runStatusChangeEvents } from './run-status-change-events.js';
+export { serializeEvent } from './serialize-event.js';
+export type { KnownStepKind, StepKind } from './step-kind.js';
+export { KNOWN_STEP_KINDS } from './step-kind.js';
+// Validation and serialisation
+export type { ValidateEventOptions, ValidateEventResult } from './validate-event.js';
+export { validateEvent } from './validate-event.js';

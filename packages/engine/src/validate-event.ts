@@ -1,0 +1,67 @@
+import type { EventIssue } from './errors.js';
+import { UnknownEventKindError } from './errors.js';
+import { isEventKind } from './event-kinds.js';
+import { eventSchemas } from './event-schemas.js';
+import type { IronflowEvent } from './event-types.js';
+import { formatIssuePath } from './issue-path.js';
+
+/** Options of {@link validateEvent}. */
+export interface ValidateEventOptions {
+  /** The clock used for an absent `at`. @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** The outcome of {@link validateEvent}. */
+export type ValidateEventResult =
+  | { readonly ok: true; readonly event: IronflowEvent }
+  | { readonly ok: false; readonly issues: EventIssue[] };
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function unknownKind(type: unknown): EventIssue {
+  // A string is quoted as given (the SPEC's message); anything else as JSON, `undefined` when missing.
+  const text = typeof type === 'string' ? type : (JSON.stringify(type) ?? String(type));
+  return { path: 'type', message: new UnknownEventKindError(text).message };
+}
+
+/**
+ * Validates one event against its kind's schema and returns it in canonical form: keys in SPEC order
+ * (`type` first), UUIDs lowercase, times in UTC ending in `Z`, `at` now when absent, `error` null and
+ * `labels` `{}` when absent, unknown keys stripped. A `run_status_changed` must be an allowed change.
+ * Never throws for bad input: every problem is an issue with a path (`""` for the root).
+ *
+ * @example
+ * const result = validateEvent(JSON.parse(body));
+ * if (!result.ok) return reply400(result.issues); // [{ path: 'run_id', message: 'expected a UUID …' }]
+ * log.append(result.event);
+ */
+export function validateEvent(input: unknown, options?: ValidateEventOptions): ValidateEventResult {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return {
+      ok: false,
+      issues: [{ path: '', message: `expected an event object, received ${describe(input)}` }],
+    };
+  }
+  const fields = input as Record<string, unknown>;
+  const type = fields.type;
+  if (!isEventKind(type)) return { ok: false, issues: [unknownKind(type)] };
+
+  // The schema's own default reads the system clock; an injected clock is applied here, before parsing.
+  const candidate =
+    options?.now !== undefined && fields.at === undefined
+      ? { ...fields, at: options.now().toISOString() }
+      : fields;
+  const result = eventSchemas[type].safeParse(candidate);
+  if (result.success) return { ok: true, event: result.data as IronflowEvent };
+  return {
+    ok: false,
+    issues: result.error.issues.map((issue) => ({
+      path: formatIssuePath(issue.path),
+      message: issue.message,
+    })),
+  };
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import {
+  allowedNextStatuses,
+  canChangeStatus,
+  isTerminalStatus,
+  RUN_STATUSES,
+  type RunStatus,
+} from '../src/index.js';
+
+// The SPEC §2 table, written out independently of the implementation.
+const SPEC_STATUSES = [
+  'pending',
+  'running',
+  'completed',
+  'failed',
+  'retrying',
+  'cancelled',
+  'awaiting_approval',
+];
+const SPEC_ALLOWED: Record<string, string[]> = {
+  pending: ['running', 'cancelled'],
+  running: ['completed', 'failed', 'retrying', 'cancelled', 'awaiting_approval'],
+  retrying: ['running', 'failed', 'cancelled'],
+  awaiting_approval: ['running', 'failed', 'cancelled'],
+  completed: [],
+  failed: [],
+  cancelled: [],
+};
+const SPEC_TERMINAL = ['completed', 'failed', 'cancelled'];
+
+const allowed = Object.entries(SPEC_ALLOWED).flatMap(([from, tos]) =>
+  tos.map((to) => [from, to] as [RunStatus, RunStatus]),
+);
+const forbidden = SPEC_STATUSES.flatMap((from) =>
+  SPEC_STATUSES.filter((to) => !SPEC_ALLOWED[from]?.includes(to)).map(
+    (to) => [from, to] as [RunStatus, RunStatus],
+  ),
+);
+
+describe('run status', () => {
+  it('lists the SPEC statuses in order', () => {
+    expect(RUN_STATUSES).toEqual(SPEC_STATUSES);
+  });
+
+  it('has 13 allowed changes (2 + 5 + 3 + 3)', () => {
+    expect(allowed).toHaveLength(13);
+  });
+
+  it.each(allowed)('allows %s -> %s', (from, to) => {
+    expect(canChangeStatus(from, to)).toBe(true);
+  });
+
+  it.each(forbidden)('forbids %s -> %s', (from, to) => {
+    expect(canChangeStatus(from, to)).toBe(false);
+  });
+
+  it.each(SPEC_STATUSES as RunStatus[])('allowedNextStatuses(%s) is the SPEC row', (from) => {
+    expect([...allowedNextStatuses(from)].sort()).toEqual([...(SPEC_ALLOWED[from] ?? [])].sort());
+  });
+
+  it.each(SPEC_STATUSES as RunStatus[])('isTerminalStatus(%s)', (status) => {
+    expect(isTerminalStatus(status)).toBe(SPEC_TERMINAL.includes(status));
+  });
+
+  it('answers false / [] for strings that are not statuses', () => {
+    const unknown = 'toString' as RunStatus;
+    expect(canChangeStatus(unknown, 'running')).toBe(false);
+    expect(canChangeStatus('pending', unknown)).toBe(false);
+    expect(allowedNextStatuses(unknown)).toEqual([]);
+    expect(isTerminalStatus(unknown)).toBe(false);
+  });
+});

@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import {
+  EVENT_KINDS,
+  type EventKind,
+  eventSchemas,
+  type IronflowEvent,
+  ironflowEventSchema,
+  serializeEvent,
+  validateEvent,
+} from '../src/index.js';
+import { CANONICAL_EXAMPLES, example, RUN_ID } from './fixtures.js';
+
+const FIXED_NOW = () => new Date('2026-03-04T05:06:07.890Z');
+
+function valid(input: unknown): IronflowEvent {
+  const result = validateEvent(input, { now: FIXED_NOW });
+  if (!result.ok) throw new Error(`expected valid, got ${JSON.stringify(result.issues)}`);
+  return result.event;
+}
+
+function issuesOf(input: unknown) {
+  const result = validateEvent(input, { now: FIXED_NOW });
+  if (result.ok) throw new Error(`expected issues, got ${JSON.stringify(result.event)}`);
+  return result.issues;
+}
+
+describe('validateEvent: every kind', () => {
+  it('has a canonical example for each of the 12 kinds', () => {
+    expect(Object.keys(CANONICAL_EXAMPLES)).toEqual(EVENT_KINDS);
+  });
+
+  it.each(EVENT_KINDS)('%s round-trips byte for byte through validateEvent and serializeEvent', (kind) => {
+    const text = CANONICAL_EXAMPLES[kind];
+    const event = valid(JSON.parse(text));
+    expect(event.type).toBe(kind);
+    expect(serializeEvent(event)).toBe(text);
+    expect(JSON.stringify(event)).toBe(text);
+  });
+
+  it.each(EVENT_KINDS)('%s: the zod schemas accept the example too', (kind) => {
+    const input = example(kind);
+    expect(eventSchemas[kind].parse(input)).toEqual(input);
+    expect(ironflowEventSchema.parse(input)).toEqual(input);
+  });
+});
+
+describe('validateEvent: canonical form', () => {
+  it('orders keys canonically whatever the input order, and strips unknown keys', () => {
+    const shuffled = {
+      at: '2026-01-02T03:04:05Z',
+      extra: 'dropped',
+      workflow_name: 'deploy',
+      run_id: RUN_ID,
+      type: 'run_created',
+    };
+    const event = valid(shuffled);
+    expect(Object.keys(event)).toEqual(['type', 'run_id', 'workflow_name', 'at']);
+    expect(serializeEvent(event)).toBe(
+      `{"type":"run_created","run_id":"${RUN_ID}","workflow_name":"deploy","at":"2026-01-02T03:04:05Z"}`,
+    );
+  });
+
+  it('lowercases UUIDs of any version', () => {
+    const event = valid({ ...example('log_line'), id: 'ABCDEF01-2345-6789-ABCD-EF0123456789' });
+    expect(event).toMatchObject({ id: 'abcdef01-2345-6789-abcd-ef0123456789' });
+  });
+
+  it('defaults at to now, error to null and labels to {}', () => {
+    const input = example('run_status_changed');
+    delete input.at;
+    delete input.error;
+    delete input.labels;
+    const event = valid(input);
+    expect(event).toMatchObject({ at: '2026-03-04T05:06:07.890Z', error: null, labels: {} });
+    expect(Object.keys(event)).toEqual(Object.keys(example('run_status_changed')));
+  });
+
+  it('defaults at to the real clock when no clock is given', () => {
+    const input = example('run_created');
+    delete input.at;
+    const before = Date.now();
+    const result = validateEvent(input);
+    expect(result.ok).toBe(true);
+    const at = Date.parse((result as { event: { at: string } }).event.at);
+    expect(at).toBeGreaterThanOrEqual(before);
+    expect(at).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('keeps labels in their given order and an empty log line', () => {
+    const changed = valid({
+      ...example('run_status_changed'),
+      labels: { z: '1', a: '', 'app.io/name': 'x' },
+    });
+    expect(Object.keys((changed as { labels: object }).labels)).toEqual(['z', 'a', 'app.io/name']);
+    expect(valid({ ...example('log_line'), line: '' })).toMatchObject({ line: '' });
+  });
+
+  it('passes custom step kinds through as given', () => {
+    expect(valid({ ...example('step_completed'), kind: 'My Custom Op' })).toMatchObject({
+      kind: 'My Custom Op',
+    });
+  });
+
+  it('serializeEvent writes canonical JSON for a hand-built object in any key order', () => {
+    const handBuilt = { at: '2026-01-02T03:04:05Z', user_id: RUN_ID, type: 'user_signed_out', note: 1 };
+    expect(serializeEvent(handBuilt as unknown as IronflowEvent)).toBe(
+      `{"type":"user_signed_out","user_id":"${RUN_ID}","at":"2026-01-02T03:04:05Z"}`,
+    );
+  });
+});
+
+describe('validateEvent: rejections', () => {
+  const cases: [kind: EventKind, field: string, value: unknown, path: string, message: RegExp][] = [
+    ['run_created', 'run_id', 'not-a-uuid', 'run_id', /UUID/],
+    ['run_created', 'run_id', '0190a8e4-7c1f-7b3a-9d2e-4f5a6b7c8d9', 'run_id', /UUID/],
+    ['run_created', 'run_id', '0190a8e4x7c1f-7b3a-9d2e-4f5a6b7c8d9e', 'run_id', /UUID/],
+    ['run_created', 'run_id', 42, 'run_id', /UUID/],
+    ['log_line', 'id', '{0190a8e4-7c1f-7b3a-9d2e-4f5a6b7c8d9e}', 'id', /UUID/],
+    ['step_failed', 'step_id', 'g190a8e4-7c1f-7b3a-9d2e-4f5a6b7c8d9e', 'step_id', /UUID/],
+    ['user_signed_in', 'user_id', '', 'user_id', /UUID/],
+    ['run_created', 'at', '2026-01-02 03:04:05Z', 'at', /RFC 3339/],
+    ['run_created', 'at', '2026-02-30T03:04:05Z', 'at', /RFC 3339/],
+    ['run_created', 'at', '2026-01-02T03:04:05', 'at', /RFC 3339/],
+    ['run_created', 'at', 1767323045000, 'at', /RFC 3339/],
+    ['run_created', 'at', null, 'at', /RFC 3339/],
+    ['run_created', 'workflow_name', '', 'workflow_name', /non-empty string/],
+    ['run_failed', 'cost_usd', -0.01, 'cost_usd', />= 0/],
+    ['run_failed', 'cost_usd', '1.5', 'cost_usd', /finite number/],
+    ['step_completed', 'cost_usd', Number.POSITIVE_INFINITY, 'cost_usd', /finite number/],
+    ['step_completed', 'cost_usd', Number.NaN, 'cost_usd', /finite number/],
+    ['step_completed', 'duration_ms', 1.5, 'duration_ms', /integer/],
+    ['step_completed', 'duration_ms', -1, 'duration_ms', /integer/],
+    ['run_failed', 'duration_ms', 2 ** 53, 'duration_ms', /integer/],
+    ['log_line', 'stream', 'stdin', 'stream', /one of stdout, stderr, system/],
+    ['log_line', 'line', 7, 'line', /string/],
+    ['run_status_changed', 'to', 'done', 'to', /one of pending, running/],
+    ['run_status_changed', 'from', 'RUNNING', 'from', /one of pending, running/],
+    ['step_completed', 'kind', '', 'kind', /non-empty string/],
+    ['step_failed', 'error', '', 'error', /non-empty string/],
+    ['run_failed', 'error', 5, 'error', /string or null/],
+    ['run_status_changed', 'labels', { env: 1 }, 'labels.env', /string/],
+    ['run_status_changed', 'labels', { 'app.io/name': null }, 'labels["app.io/name"]', /string/],
+    ['run_status_changed', 'labels', ['prod'], 'labels', /object of string to string/],
+    ['run_status_changed', 'labels', 'env=prod', 'labels', /object of string to string/],
+    ['user_signed_up', 'username', '', 'username', /non-empty string/],
+    ['approval_granted', 'approved_by', '', 'approved_by', /non-empty string/],
+    ['approval_requested', 'message', '', 'message', /non-empty string/],
+  ];
+
+  it.each(cases)('%s.%s = %j → issue at %s', (kind, field, value, path, message) => {
+    const issues = issuesOf({ ...example(kind), [field]: value });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.path).toBe(path);
+    expect(issues[0]?.message).toMatch(message);
+  });
+
+  it.each(
+    EVENT_KINDS.flatMap((kind) =>
+      Object.keys(example(kind))
+        .filter(
+          (field) =>
+            !['type', 'at', 'error', 'labels'].includes(field) ||
+            (kind === 'step_failed' && field === 'error'),
+        )
+        .map((field) => [kind, field] as const),
+    ),
+  )('%s without %s → "required" at that path', (kind, field) => {
+    const input = example(kind);
+    delete input[field];
+    expect(issuesOf(input)).toEqual([{ path: field, message: 'required' }]);
+  });
+
+  it('reports every bad field at once', () => {
+    const issues = issuesOf({ ...example('step_completed'), run_id: 'x', duration_ms: -5, cost_usd: -1 });
+    expect(issues.map((issue) => issue.path)).toEqual(['run_id', 'duration_ms', 'cost_usd']);
+  });
+
+  it('rejects a label key that would be lost when the object is built', () => {
+    const input = JSON.parse(`{"type":"run_failed","run_id":"${RUN_ID}","workflow_name":"w","error":null,
+      "cost_usd":0,"duration_ms":0,"labels":{"__proto__":"x"}}`);
+    expect(issuesOf(input)).toEqual([
+      { path: 'labels.__proto__', message: 'label key "__proto__" is not allowed' },
+    ]);
+  });
+
+  it.each([
+    [{ type: 'run_creatd' }, 'unknown event kind: run_creatd'],
+    [{ type: '' }, 'unknown event kind: '],
+    [{ type: 'constructor' }, 'unknown event kind: constructor'],
+    [{ run_id: RUN_ID }, 'unknown event kind: undefined'],
+    [{ type: null }, 'unknown event kind: null'],
+    [{ type: 7 }, 'unknown event kind: 7'],
+    [{ type: ['run_created'] }, 'unknown event kind: ["run_created"]'],
+  ])('rejects %j with one issue at type', (input, message) => {
+    expect(issuesOf(input)).toEqual([{ path: 'type', message }]);
+  });
+
+  it.each([
+    [null, 'null'],
+    [undefined, 'undefined'],
+    [true, 'a boolean'],
+    ['{"type":"run_created"}', 'a string'],
+    [42, 'a number'],
+    [[example('run_created')], 'an array'],
+  ])('rejects the non-object %j at the root', (input, described) => {
+    expect(issuesOf(input)).toEqual([
+      { path: '', message: `expected an event object, received ${described}` },
+    ]);
+  });
+
+  it('rejects a disallowed status change at path to', () => {
+    const input = { ...example('run_status_changed'), from: 'completed', to: 'running' };
+    expect(issuesOf(input)).toEqual([{ path: 'to', message: 'invalid status change: completed -> running' }]);
+    expect(issuesOf({ ...input, from: 'running' })).toEqual([
+      { path: 'to', message: 'invalid status change: running -> running' },
+    ]);
+  });
+
+  it('the zod union rejects a disallowed status change too', () => {
+    const input = { ...example('run_status_changed'), from: 'failed', to: 'running' };
+    expect(ironflowEventSchema.safeParse(input).success).toBe(false);
+    expect(eventSchemas.run_status_changed.safeParse(input).success).toBe(false);
+  });
+});
