@@ -45,11 +45,11 @@ function badRequestFor(text: string): never {
  */
 export function planResume(request: ResumeRequest, log: Pick<EventLog, 'epoch' | 'bounds'>): ResumePlan {
   if (request.kind === 'live') return { afterSeq: null, gap: null };
-  if (request.kind === 'earliest') return { afterSeq: 0, gap: null };
 
   const { oldestSeq, headSeq } = log.bounds();
   // The last seq that is gone: everything after it is still retained.
   const lostUpTo = oldestSeq === null ? headSeq : oldestSeq - 1;
+  if (request.kind === 'earliest') return { afterSeq: lostUpTo, gap: null };
   const resumedAfter = lostUpTo === 0 ? null : formatCursor(log.epoch, lostUpTo);
 
   if (request.epoch !== log.epoch) {

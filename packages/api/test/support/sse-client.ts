@@ -85,6 +85,10 @@ export class SseClient {
     this.response.pause();
   }
 
+  resume(): void {
+    this.response.resume();
+  }
+
   close(): void {
     this.destroy();
   }

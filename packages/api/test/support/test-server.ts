@@ -15,6 +15,8 @@ export interface TestServer {
   readonly tokens: TokenService;
   /** An access token for a user (random id unless given). */
   token(user?: { userId?: string; username?: string; isAdmin?: boolean }): string;
+  /** Cuts every open connection from the server side, as a crash or a proxy restart would. */
+  dropConnections(): void;
   /** POSTs JSON to an ingest route with the worker token. */
   ingest(body: unknown, path?: string): Promise<Response>;
   close(): Promise<void>;
@@ -50,6 +52,7 @@ export async function startTestServer(
         username: user.username ?? 'tester',
         isAdmin: user.isAdmin ?? false,
       }),
+    dropConnections: () => server.closeAllConnections(),
     ingest: (body, path = '/api/v1/internal/events') =>
       fetch(`${url}${path}`, {
         method: 'POST',
