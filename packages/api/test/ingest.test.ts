@@ -58,7 +58,7 @@ describe('POST /api/v1/internal/events', () => {
     const before = Date.now();
     await srv.ingest({ type: 'run_created', run_id: RUN_A, workflow_name: 'x' });
     const [stored] = await srv.log.read({ afterSeq: 0, limit: 1 });
-    const at = Date.parse((stored?.event as { at: string }).at);
+    const at = Date.parse((stored?.event as { at: string } | undefined)?.at ?? '');
     expect(at).toBeGreaterThanOrEqual(before - 1);
     expect(at).toBeLessThanOrEqual(Date.now() + 1);
   });
