@@ -52,6 +52,11 @@ export interface AppDeps {
   readonly allowedOrigins?: readonly string[];
   /** Whether sign-up is open in production (always open in development). @default false */
   readonly allowSignUp?: boolean;
+  /**
+   * Serves what no API route matched, e.g. the live event page and its assets (apps/server
+   * provides it). Unanswered requests still get the `404` envelope.
+   */
+  readonly pages?: Koa.Middleware;
 }
 
 /** The composed Koa app and its hub. */
@@ -92,6 +97,7 @@ export function createApp(deps: AppDeps): IronflowApp {
   app.use(unmatchedEnvelope());
   app.use(router.routes());
   app.use(router.allowedMethods());
+  if (deps.pages) app.use(deps.pages);
 
   return { app, hub, close: () => hub.close() };
 }
