@@ -1,0 +1,95 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type AppDeps, createApp, type IronflowApp } from '@ironflow/api';
+import { createTokenService, type TokenService } from '@ironflow/auth';
+import {
+  createMemoryEventLog,
+  createMemoryUserStore,
+  type EventLog,
+  formatCursor,
+  parseCursor,
+} from '@ironflow/store';
+
+export const JWT_SECRET = 'client-test-secret-that-is-long-enough-for-hs256';
+const WORKER_TOKEN = 'client-test-worker-token';
+
+export interface StreamServerOptions {
+  readonly stream?: AppDeps['stream'];
+  readonly historyLimit?: number;
+  /** Listen on this port (to restart a server where a client expects it). @default 0 */
+  readonly port?: number;
+  readonly accessTtlSeconds?: number;
+}
+
+/** The real app on a real port, keeping the node `Server` so a test can cut connections. */
+export interface StreamServer {
+  readonly url: string;
+  readonly port: number;
+  readonly log: EventLog;
+  readonly ironflow: IronflowApp;
+  readonly tokens: TokenService;
+  token(user?: { userId?: string; isAdmin?: boolean }): string;
+  /** Ingests events with the worker token; returns their cursors. */
+  ingest(events: readonly unknown[]): Promise<string[]>;
+  /** Cuts every open connection from the server side, as a crash or a proxy restart would. */
+  dropConnections(): void;
+  close(): Promise<void>;
+}
+
+export async function startStreamServer(options: StreamServerOptions = {}): Promise<StreamServer> {
+  const log = createMemoryEventLog({ historyLimit: options.historyLimit ?? 100_000 });
+  const tokens = createTokenService({
+    secret: JWT_SECRET,
+    accessTtlSeconds: options.accessTtlSeconds ?? 900,
+  });
+  const ironflow = createApp({
+    log,
+    users: createMemoryUserStore(),
+    tokens,
+    jwtSecret: JWT_SECRET,
+    workerToken: WORKER_TOKEN,
+    environment: 'development',
+    stream: { retryMs: 50, ...options.stream },
+  });
+  const server: Server = createServer(ironflow.app.callback());
+  server.listen(options.port ?? 0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  let closed = false;
+  return {
+    url,
+    port,
+    log,
+    ironflow,
+    tokens,
+    token: (user = {}) =>
+      tokens.mintAccess({
+        userId: user.userId ?? crypto.randomUUID(),
+        username: 'client-tester',
+        isAdmin: user.isAdmin ?? true,
+      }),
+    async ingest(events) {
+      const response = await fetch(`${url}/api/v1/internal/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${WORKER_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(events),
+      });
+      if (response.status !== 202) throw new Error(`ingest: ${response.status} ${await response.text()}`);
+      // A batch gets consecutive seqs (SPEC §4), so its cursors follow from the first one.
+      const { data } = (await response.json()) as { data: { first_id: string } };
+      const first = parseCursor(data.first_id);
+      return events.map((_, index) => formatCursor(first.epoch, first.seq + index));
+    },
+    dropConnections: () => server.closeAllConnections(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await ironflow.close();
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
