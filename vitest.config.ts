@@ -6,7 +6,9 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   resolve: {
     // Tests run against each package's source, so `pnpm test` needs no build of the libraries.
-    alias: [{ find: /^@ironflow\/(engine|store|auth|api|client)$/, replacement: `${root}packages/$1/src/index.ts` }],
+    alias: [
+      { find: /^@ironflow\/(engine|store|auth|api|client)$/, replacement: `${root}packages/$1/src/index.ts` },
+    ],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
