@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RUN_A, RUN_B, runCreated, SAMPLE_EVENTS } from './support/sample-events.js';
+import { ingestBulky, RUN_A, RUN_B, runCreated, SAMPLE_EVENTS } from './support/sample-events.js';
 import { SseClient } from './support/sse-client.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -191,21 +191,8 @@ describe('GET /api/v1/events', () => {
     });
     clients.push(slow);
     slow.pause();
-    const labels = { filler: 'x'.repeat(8000) };
     const total = 2000;
-    for (let b = 0; b < total / 100; b++) {
-      const batch = Array.from({ length: 100 }, () => ({
-        type: 'run_status_changed',
-        run_id: RUN_A,
-        workflow_name: 'load',
-        from: 'pending',
-        to: 'running',
-        cost_usd: 0,
-        duration_ms: 0,
-        labels,
-      }));
-      expect((await srv.ingest(batch)).status).toBe(202);
-    }
+    await ingestBulky(srv, total);
     await fast.waitForMessages(total, 15_000);
     await slow.waitUntil(() => srv.ironflow.hub.inspect().connections === 1, 'the slow stream to be closed');
     const seqs = fast.messages.map((m) => Number(m.id?.split('-')[1]));

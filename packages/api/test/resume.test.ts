@@ -2,7 +2,7 @@ import { createTokenService } from '@ironflow/auth';
 import { createMemoryEventLog, type EventLog, formatCursor } from '@ironflow/store';
 import { EventSource } from 'eventsource';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RUN_A, RUN_B, runCreated } from './support/sample-events.js';
+import { ingestBulky, RUN_A, RUN_B, runCreated } from './support/sample-events.js';
 import { SseClient } from './support/sse-client.js';
 import { JWT_SECRET, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -190,21 +190,8 @@ describe('resume', () => {
     const srv = await server({ stream: { maxBufferedBytes: 64 * 1024 } });
     const slow = await stream(srv);
     slow.pause();
-    const labels = { filler: 'y'.repeat(8000) };
     const total = 1500;
-    for (let b = 0; b < total / 100; b++) {
-      const batch = Array.from({ length: 100 }, () => ({
-        type: 'run_status_changed',
-        run_id: RUN_A,
-        workflow_name: 'load',
-        from: 'pending',
-        to: 'running',
-        cost_usd: 0,
-        duration_ms: 0,
-        labels,
-      }));
-      expect((await srv.ingest(batch)).status).toBe(202);
-    }
+    await ingestBulky(srv, total);
     await slow.waitUntil(() => srv.ironflow.hub.inspect().connections === 0, 'the slow stream to be closed');
     slow.resume();
     await slow.waitForEnd();

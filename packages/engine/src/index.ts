@@ -1,5 +1,3 @@
-// Event kinds
-
 // Errors
 export type { EventIssue } from './errors.js';
 export {
@@ -54,10 +52,11 @@ export type {
   UserSignedOut,
   UserSignedUp,
 } from './event-types.js';
+// Examples: one canonical event per kind
+export { exampleEvents } from './example-events.js';
 export type { LogStream } from './field-schemas.js';
 export { LOG_STREAMS } from './field-schemas.js';
 export { publishRunStatusChange } from './publish-run-status-change.js';
-
 // Run status rules
 export type { RunStatus } from './run-status.js';
 export {
@@ -70,6 +69,7 @@ export {
 export type { RunStatusChange } from './run-status-change-events.js';
 export { runStatusChangeEvents } from './run-status-change-events.js';
 export { serializeEvent } from './serialize-event.js';
+
 export type { KnownStepKind, StepKind } from './step-kind.js';
 export { KNOWN_STEP_KINDS } from './step-kind.js';
 // Validation and serialisation

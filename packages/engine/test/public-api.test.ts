@@ -31,6 +31,7 @@ describe('public entry', () => {
         'canChangeStatus',
         'createEventPublisher',
         'eventSchemas',
+        'exampleEvents',
         'ironflowEventSchema',
         'isEventKind',
         'isRunStatus',
