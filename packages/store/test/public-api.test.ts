@@ -13,6 +13,8 @@ describe('public entry', () => {
         'UserExistsError',
         'createMemoryEventLog',
         'createMemoryUserStore',
+        'createPostgresEventLog',
+        'createPostgresUserStore',
         'formatCursor',
         'parseCursor',
       ].sort(),

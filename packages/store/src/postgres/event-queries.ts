@@ -1,0 +1,161 @@
+import { type IronflowEvent, runIdOf, serializeEvent } from '@ironflow/engine';
+import type pg from 'pg';
+import { formatCursor } from '../cursor.js';
+import type { StoredEvent } from '../event-log.js';
+import type { NormalisedReadOptions } from '../read-options.js';
+import type { SchemaNames } from './names.js';
+
+/** A row of the events table as the queries below select it (`int8` arrives as text). */
+export interface EventRow {
+  seq: string;
+  json: string;
+  batch_last: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Builds the frozen StoredEvent of a row: the event is parsed back from its canonical json. */
+export function storedFromRow(epoch: string, row: EventRow): StoredEvent {
+  const seq = Number(row.seq);
+  return Object.freeze({
+    seq,
+    cursor: formatCursor(epoch, seq),
+    event: Object.freeze(JSON.parse(row.json) as IronflowEvent),
+    json: row.json,
+  });
+}
+
+/**
+ * Stores a validated batch in one statement (one round trip, one implicit transaction): bumps the
+ * head row, inserts every event with consecutive seqs after it, and queues a NOTIFY that
+ * PostgreSQL sends only at commit. The head row's lock is held to the commit, so a concurrent
+ * append waits and takes the seqs after ours: commits happen in seq order, and no reader can
+ * see seq N without every seq below it. Resolves with the stored batch.
+ */
+export async function insertBatch(
+  pool: pg.Pool,
+  names: SchemaNames,
+  epoch: string,
+  events: readonly IronflowEvent[],
+): Promise<StoredEvent[]> {
+  const runIds: (string | null)[] = [];
+  const kinds: string[] = [];
+  const jsons: string[] = [];
+  for (const event of events) {
+    runIds.push(runIdOf(event));
+    kinds.push(event.type);
+    jsons.push(serializeEvent(event));
+  }
+  const { rows } = await pool.query<{ last: string }>(
+    `WITH head AS (
+       UPDATE ${names.head} SET seq = seq + $1 RETURNING seq AS last
+     ), inserted AS (
+       INSERT INTO ${names.events} (seq, run_id, kind, json, batch_last)
+       SELECT head.last - $1 + item.ord, item.run_id, item.kind, item.json, head.last
+       FROM head, unnest($2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS item(run_id, kind, json, ord)
+     )
+     SELECT last, pg_notify($5, last::text) FROM head`,
+    [events.length, runIds, kinds, jsons, names.channel],
+  );
+  const last = Number((rows[0] as { last: string }).last);
+  const first = last - events.length + 1;
+  return events.map((event, index) =>
+    Object.freeze({
+      seq: first + index,
+      cursor: formatCursor(epoch, first + index),
+      event: Object.freeze(event),
+      json: jsons[index] as string,
+    }),
+  );
+}
+
+const COLUMNS = 'seq, json, batch_last';
+
+/**
+ * Reads one page for `EventLog.read`. Each filter walks an index in seq order, so the cost
+ * follows the matching events: the primary key without filters, `(run_id, seq)` with a run
+ * (kinds then filter the run's rows), and one `(kind, seq)` range per kind merged by seq.
+ */
+export async function selectPage(
+  pool: pg.Pool,
+  names: SchemaNames,
+  { afterSeq, limit, runId, kinds }: NormalisedReadOptions,
+): Promise<EventRow[]> {
+  if (limit === 0) return [];
+  if (runId !== undefined) {
+    // Not a UUID: no event has that run, and the uuid cast would fail.
+    if (!UUID.test(runId)) return [];
+    const kindFilter = kinds === undefined ? '' : 'AND kind = ANY($4::text[])';
+    const params: unknown[] = [runId, afterSeq, limit];
+    if (kinds !== undefined) params.push(kinds);
+    const { rows } = await pool.query<EventRow>(
+      `SELECT ${COLUMNS} FROM ${names.events}
+       WHERE run_id = $1 AND seq > $2 ${kindFilter} ORDER BY seq LIMIT $3`,
+      params,
+    );
+    return rows;
+  }
+  if (kinds !== undefined) {
+    const { rows } = await pool.query<EventRow>(
+      `SELECT page.* FROM unnest($1::text[]) AS wanted(kind)
+       CROSS JOIN LATERAL (
+         SELECT ${COLUMNS} FROM ${names.events}
+         WHERE kind = wanted.kind AND seq > $2 ORDER BY seq LIMIT $3
+       ) AS page
+       ORDER BY page.seq LIMIT $3`,
+      [kinds, afterSeq, limit],
+    );
+    return rows;
+  }
+  const { rows } = await pool.query<EventRow>(
+    `SELECT ${COLUMNS} FROM ${names.events} WHERE seq > $1 ORDER BY seq LIMIT $2`,
+    [afterSeq, limit],
+  );
+  return rows;
+}
+
+/** The committed bounds: the head row and the oldest retained seq. */
+export async function selectBounds(
+  pool: pg.Pool,
+  names: SchemaNames,
+): Promise<{ headSeq: number; oldestSeq: number | null }> {
+  const { rows } = await pool.query<{ head: string; oldest: string | null }>(
+    `SELECT (SELECT seq FROM ${names.head}) AS head, (SELECT min(seq) FROM ${names.events}) AS oldest`,
+  );
+  const row = rows[0] as { head: string; oldest: string | null };
+  return { headSeq: Number(row.head), oldestSeq: row.oldest === null ? null : Number(row.oldest) };
+}
+
+/**
+ * Deletes what retention no longer keeps, always a prefix of the log so the retained seqs stay
+ * consecutive: everything before the first event younger than `retentionHours`, and, with a
+ * `historyLimit`, everything but the newest that many. Wakes the other instances so they
+ * refresh their bounds. Resolves with the number of rows deleted.
+ */
+export async function deleteExpired(
+  pool: pg.Pool,
+  names: SchemaNames,
+  retentionHours: number,
+  historyLimit: number | null,
+): Promise<number> {
+  const { rows } = await pool.query<{ deleted: string }>(
+    `WITH cutoff AS (
+       -- GREATEST ignores NULL: without a historyLimit only the age counts.
+       SELECT GREATEST(
+         COALESCE(
+           (SELECT seq FROM ${names.events}
+            WHERE appended_at >= clock_timestamp() - make_interval(secs => $1::float8 * 3600)
+            ORDER BY seq LIMIT 1),
+           (SELECT seq + 1 FROM ${names.head})),
+         (SELECT seq + 1 - $2::bigint FROM ${names.head})
+       ) AS keep_from
+     ), deleted AS (
+       DELETE FROM ${names.events} WHERE seq < (SELECT keep_from FROM cutoff) RETURNING 1
+     ), counted AS (
+       SELECT count(*) AS deleted FROM deleted
+     )
+     SELECT deleted, CASE WHEN deleted > 0 THEN pg_notify($3, 'prune') END FROM counted`,
+    [retentionHours, historyLimit, names.channel],
+  );
+  return Number((rows[0] as { deleted: string }).deleted);
+}

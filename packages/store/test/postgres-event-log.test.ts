@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { createPostgresEventLog, type EventLog, type PostgresEventLogOptions } from '@ironflow/store';
+import { afterEach, describe, expect, it } from 'vitest';
+import { describeEventLog } from './contract/event-log-contract.js';
+import { logLine, runCreated } from './contract/events.js';
+import { adminPool, databaseUrl, freshSchema, skipPostgres } from './support/postgres.js';
+
+describe.skipIf(skipPostgres)('PostgreSQL event log', () => {
+  const opened: EventLog[] = [];
+  const open = async (options: Partial<PostgresEventLogOptions> = {}) => {
+    const log = await createPostgresEventLog({
+      connectionString: databaseUrl,
+      schema: freshSchema(),
+      pruneIntervalMs: 0,
+      poolSize: 4,
+      ...options,
+    });
+    opened.push(log);
+    return log;
+  };
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((log) => log.close()));
+  });
+
+  // Postgres retains by age; the contract's count case runs through the optional historyLimit,
+  // which prune() enforces.
+  describeEventLog('postgres', ({ historyLimit }) => open({ historyLimit }));
+
+  it('shares one epoch and one sequence between logs opened at once on a fresh schema', async () => {
+    const schema = freshSchema();
+    const logs = await Promise.all(Array.from({ length: 5 }, () => open({ schema })));
+    expect(new Set(logs.map((log) => log.epoch)).size).toBe(1);
+    const { rows } = await adminPool().query(
+      `SELECT version FROM "${schema}".ironflow_schema_migrations ORDER BY 1`,
+    );
+    expect(rows.map((row) => row.version)).toEqual([1, 2]);
+    const [first] = await (logs[0] as EventLog).append([runCreated(randomUUID())]);
+    const [second] = await (logs[4] as EventLog).append([runCreated(randomUUID())]);
+    expect([first?.seq, second?.seq]).toEqual([1, 2]);
+    const reopened = await open({ schema });
+    expect(reopened.epoch).toBe(logs[0]?.epoch);
+    expect(reopened.bounds()).toEqual({ oldestSeq: 1, headSeq: 2 });
+  });
+
+  it('prunes events older than retentionHours, keeping the retained seqs consecutive', async () => {
+    const schema = freshSchema();
+    const log = await open({ schema, retentionHours: 1 });
+    const runId = randomUUID();
+    await log.append([runCreated(runId), logLine(runId, 'a'), logLine(runId, 'b')]);
+    await log.append([logLine(runId, 'c')]);
+    await adminPool().query(
+      `UPDATE "${schema}".ironflow_events SET appended_at = now() - interval '2 hours' WHERE seq <= 2`,
+    );
+    expect(await log.prune()).toBe(2);
+    expect(log.bounds()).toEqual({ oldestSeq: 3, headSeq: 4 });
+    expect((await log.read({ afterSeq: 0, limit: 10 })).map((stored) => stored.seq)).toEqual([3, 4]);
+    await adminPool().query(
+      `UPDATE "${schema}".ironflow_events SET appended_at = now() - interval '2 hours'`,
+    );
+    expect(await log.prune()).toBe(2);
+    expect(log.bounds()).toEqual({ oldestSeq: null, headSeq: 4 });
+    const [next] = await log.append([logLine(runId, 'd')]);
+    expect(next?.seq).toBe(5);
+    expect(log.bounds()).toEqual({ oldestSeq: 5, headSeq: 5 });
+  });
+
+  it('tells another instance of a prune, which then reports the new oldest seq', async () => {
+    const schema = freshSchema();
+    const pruner = await open({ schema, historyLimit: 2 });
+    const other = await open({ schema });
+    const runId = randomUUID();
+    await pruner.append([runCreated(runId), logLine(runId, 'a'), logLine(runId, 'b'), logLine(runId, 'c')]);
+    await pruner.prune();
+    await waitFor(() => other.bounds().oldestSeq === 3, 'the other instance to see the prune');
+    expect(other.bounds()).toEqual({ oldestSeq: 3, headSeq: 4 });
+  });
+
+  it('reads a run through the (run_id, seq) index', async () => {
+    const schema = freshSchema();
+    const log = await open({ schema });
+    const runIds = Array.from({ length: 50 }, () => randomUUID());
+    for (let page = 0; page < 10; page += 1) {
+      await log.append(
+        runIds.flatMap((runId) => Array.from({ length: 10 }, (_, n) => logLine(runId, `${n}`))),
+      );
+    }
+    const pool = adminPool();
+    await pool.query(`ANALYZE "${schema}".ironflow_events`);
+    const { rows } = await pool.query(
+      `EXPLAIN SELECT seq, json, batch_last FROM "${schema}".ironflow_events
+       WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      [runIds[7], 0, 500],
+    );
+    const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+    expect(plan).toContain('ironflow_events_run_seq');
+    expect(await log.read({ afterSeq: 0, runId: runIds[7], limit: 500 })).toHaveLength(100);
+  });
+
+  it('refuses bad options with a message that says how to fix them', async () => {
+    await expect(createPostgresEventLog({})).rejects.toThrow(/exactly one of pool .* or connectionString/);
+    await expect(
+      createPostgresEventLog({ connectionString: databaseUrl, schema: 'Bad-Name' }),
+    ).rejects.toThrow(/schema must match/);
+    await expect(
+      createPostgresEventLog({ connectionString: databaseUrl, retentionHours: 0 }),
+    ).rejects.toThrow(/retentionHours must be a positive number/);
+  });
+});
+
+/** Polls a condition every 10 ms, bounded: the waited-for effect has no event of its own. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
