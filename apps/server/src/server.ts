@@ -7,6 +7,7 @@ import { createMemoryEventLog, createMemoryUserStore } from '@ironflow/store';
 import type { Config } from './config.js';
 import { ConfigError } from './config-error.js';
 import type { Logger } from './logger.js';
+import { createPagesMiddleware } from './pages.js';
 import { createWebhookHandler } from './webhook.js';
 
 /** A listening ironflow server. */
@@ -92,6 +93,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     },
     allowedOrigins: [...config.allowedOrigins],
     allowSignUp: config.allowSignUp,
+    pages: createPagesMiddleware(),
   });
 
   const server = http.createServer(ironflow.app.callback());
