@@ -56,6 +56,9 @@ export type {
 export { exampleEvents } from './example-events.js';
 export type { LogStream } from './field-schemas.js';
 export { LOG_STREAMS } from './field-schemas.js';
+// JSON Schemas of the events on the wire, generated from the zod schemas
+export type { JsonSchema } from './json-schemas.js';
+export { eventJsonSchemas, ironflowEventJsonSchema } from './json-schemas.js';
 export { publishRunStatusChange } from './publish-run-status-change.js';
 // Run status rules
 export type { RunStatus } from './run-status.js';
@@ -69,7 +72,6 @@ export {
 export type { RunStatusChange } from './run-status-change-events.js';
 export { runStatusChangeEvents } from './run-status-change-events.js';
 export { serializeEvent } from './serialize-event.js';
-
 export type { KnownStepKind, StepKind } from './step-kind.js';
 export { KNOWN_STEP_KINDS } from './step-kind.js';
 // Validation and serialisation
