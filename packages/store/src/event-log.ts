@@ -10,6 +10,11 @@ export interface StoredEvent {
   readonly event: IronflowEvent;
   /** `serializeEvent(event)`, computed once at append: the SSE `data:` and the webhook body. */
   readonly json: string;
+  /**
+   * When the append that stored it committed, in epoch milliseconds, where the backend knows it;
+   * the hub measures publish-to-send latency from it.
+   */
+  readonly appendedAtMs?: number;
 }
 
 /** What {@link EventLog.read} returns: retained events with `seq > afterSeq` that match. */

@@ -4,6 +4,7 @@ import { serviceUnavailable, tooManyStreams } from '../errors.js';
 import { type AppLogger, silentLogger } from '../logger.js';
 import { type CloseReason, Connection, type StreamSubscriber } from './connection.js';
 import { formatSseComment, formatSseMessage } from './frame.js';
+import { type HubMetrics, noHubMetrics } from './hub-metrics.js';
 import { type GapNotice, gapNotice, type ResumePlan } from './resume-plan.js';
 import { StreamIndex } from './stream-index.js';
 
@@ -25,6 +26,8 @@ export interface HubOptions {
   /** Period of the one shared timer that drives keep-alives and token expiry. @default 1000 */
   readonly tickMs?: number;
   readonly logger?: AppLogger;
+  /** Where the hub reports streams, deliveries, replays and latency. */
+  readonly metrics?: HubMetrics;
 }
 
 /** Counts of what the hub holds, to prove nothing outlives a connection. */
@@ -43,6 +46,8 @@ export interface Hub {
    */
   open(subscriber: StreamSubscriber, plan: ResumePlan): void;
   inspect(): HubSnapshot;
+  /** Open streams, replaying or live. */
+  readonly size: number;
   /** Ends every stream cleanly, stops the timer and detaches from the log. */
   close(): Promise<void>;
 }
@@ -70,6 +75,7 @@ class FanOutHub implements Hub {
   private readonly replayPageSize: number;
   private readonly preamble: Buffer;
   private readonly logger: AppLogger;
+  private readonly metrics: HubMetrics;
   /** Replay stops writing at this many unsent bytes and waits for the client to read. */
   private readonly replayPauseBytes: number;
 
@@ -93,6 +99,7 @@ class FanOutHub implements Hub {
     const retryMs = positiveInteger('retryMs', options.retryMs ?? 3_000);
     const tickMs = positiveInteger('tickMs', options.tickMs ?? 1_000);
     this.logger = options.logger ?? silentLogger;
+    this.metrics = options.metrics ?? noHubMetrics;
     this.replayPauseBytes = Math.min(64 * 1024, Math.floor(this.maxBufferedBytes / 2));
     this.preamble = Buffer.from(formatSseMessage({ retry: retryMs }) + formatSseComment('connected'));
 
@@ -112,6 +119,7 @@ class FanOutHub implements Hub {
     const conn = new Connection(this.nextId++, subscriber, now);
     this.connections.add(conn);
     this.streamsByUser.set(subscriber.userId, userStreams + 1);
+    this.metrics.streamOpened();
 
     const { res } = subscriber;
     res.socket?.setNoDelay(true);
@@ -127,12 +135,16 @@ class FanOutHub implements Hub {
     conn.write(this.preamble, now);
 
     if (plan.afterSeq === null) {
-      if (plan.gap) conn.write(gapFrame(plan.gap), now);
+      if (plan.gap) this.writeGap(conn, plan.gap);
       conn.lastSeq = this.dispatchedSeq;
       this.goLive(conn);
     } else {
       void this.replay(conn, plan.afterSeq, plan.gap);
     }
+  }
+
+  get size(): number {
+    return this.connections.size;
   }
 
   inspect(): HubSnapshot {
@@ -180,6 +192,9 @@ class FanOutHub implements Hub {
         conn.pending.push(frame);
       });
     }
+    if (touched.length === 0) return;
+    const appendedAtMs = batch[0]?.appendedAtMs;
+    let delivered = 0;
     for (const conn of touched) {
       // Close rather than skip: the client reconnects with its cursor and catches up from the log.
       if (conn.bufferedBytes > this.maxBufferedBytes) {
@@ -187,23 +202,27 @@ class FanOutHub implements Hub {
         this.end(conn, 'slow');
         continue;
       }
+      delivered += conn.pending.length;
       conn.flushPending(now);
     }
+    this.metrics.delivered(delivered);
+    if (appendedAtMs !== undefined) this.metrics.publishToSend(Math.max(0, Date.now() - appendedAtMs) / 1000);
   }
 
   /** Sends retained events after `afterSeq` in pages paced by the client, then joins the live tail. */
   private async replay(conn: Connection, afterSeq: number, gap: GapNotice | null): Promise<void> {
     const { kinds, runId } = conn.subscriber;
     const kindList: EventKind[] | undefined = kinds === null ? undefined : [...kinds];
+    const deliveredBefore = conn.delivered;
     try {
-      if (gap) conn.write(gapFrame(gap), Date.now());
+      if (gap) this.writeGap(conn, gap);
       conn.lastSeq = afterSeq;
       for (;;) {
         const { oldestSeq, headSeq } = this.log.bounds();
         if (oldestSeq !== null && oldestSeq > conn.lastSeq + 1) {
           // Retention evicted events this stream had not reached yet: say so, never skip silently.
           const requested = formatCursor(this.log.epoch, Math.max(conn.lastSeq, 1));
-          conn.write(gapFrame(gapNotice(requested, formatCursor(this.log.epoch, oldestSeq - 1))), Date.now());
+          this.writeGap(conn, gapNotice(requested, formatCursor(this.log.epoch, oldestSeq - 1)));
           conn.lastSeq = oldestSeq - 1;
         }
         const page = await this.log.read({
@@ -219,6 +238,7 @@ class FanOutHub implements Hub {
           if (userId !== null && !maySee(conn.subscriber, userId)) continue;
           conn.write(eventFrame(stored), Date.now());
           conn.delivered++;
+          this.metrics.delivered(1);
           if (conn.bufferedBytes >= this.replayPauseBytes) {
             await drained(conn);
             if (conn.closed) return;
@@ -229,6 +249,7 @@ class FanOutHub implements Hub {
           conn.lastSeq = Math.max(conn.lastSeq, headSeq);
           if (conn.lastSeq >= this.dispatchedSeq) {
             this.goLive(conn);
+            this.metrics.replayFinished(conn.delivered - deliveredBefore);
             return;
           }
         }
@@ -237,6 +258,11 @@ class FanOutHub implements Hub {
       this.logger.error({ err: error, stream: conn.id }, 'stream replay failed');
       this.end(conn, 'error');
     }
+  }
+
+  private writeGap(conn: Connection, gap: GapNotice): void {
+    conn.write(gapFrame(gap), Date.now());
+    this.metrics.gapSent();
   }
 
   private goLive(conn: Connection): void {
@@ -271,6 +297,7 @@ class FanOutHub implements Hub {
     const left = (this.streamsByUser.get(userId) ?? 1) - 1;
     if (left === 0) this.streamsByUser.delete(userId);
     else this.streamsByUser.set(userId, left);
+    this.metrics.streamClosed(reason);
     this.logger.info(
       {
         stream: conn.id,

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { createTokenService, type TokenService } from '@ironflow/auth';
 import { createMemoryEventLog, createMemoryUserStore, type EventLog } from '@ironflow/store';
 import { type AppDeps, createApp, type IronflowApp } from '../../src/index.js';
@@ -15,7 +15,7 @@ export interface TestServer {
   readonly tokens: TokenService;
   /** An access token for a user (random id unless given). */
   token(user?: { userId?: string; username?: string; isAdmin?: boolean }): string;
-  /** Cuts every open connection from the server side, as a crash or a proxy restart would. */
+  /** Cuts every stream's connection from the server side, as a crash or a proxy restart would. */
   dropConnections(): void;
   /** POSTs JSON to an ingest route with the worker token. */
   ingest(body: unknown, path?: string): Promise<Response>;
@@ -38,6 +38,14 @@ export async function startTestServer(
     ...overrides,
   });
   const server: Server = createServer(ironflow.app.callback());
+  // Only stream sockets are cut: dropping the test's own pooled fetch sockets too would make
+  // its next ingest fail for a reason that has nothing to do with the server.
+  const streamSockets = new Set<Socket>();
+  server.on('request', (req: IncomingMessage) => {
+    if (!req.url?.startsWith('/api/v1/events')) return;
+    streamSockets.add(req.socket);
+    req.socket.once('close', () => streamSockets.delete(req.socket));
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -52,7 +60,9 @@ export async function startTestServer(
         username: user.username ?? 'tester',
         isAdmin: user.isAdmin ?? false,
       }),
-    dropConnections: () => server.closeAllConnections(),
+    dropConnections: () => {
+      for (const socket of streamSockets) socket.destroy();
+    },
     ingest: (body, path = '/api/v1/internal/events') =>
       fetch(`${url}${path}`, {
         method: 'POST',

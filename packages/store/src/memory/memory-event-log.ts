@@ -66,7 +66,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
   const oldestSeq = (): number | null => events.at(0)?.seq ?? null;
   const eventAt = (seq: number): StoredEvent => events.at(seq - (oldestSeq() ?? 0)) as StoredEvent;
 
-  function toStored(event: IronflowEvent): StoredEvent {
+  function toStored(event: IronflowEvent, appendedAtMs: number): StoredEvent {
     headSeq += 1;
     // Stored events are shared by every reader and listener; freezing keeps one from altering
     // what the others see.
@@ -75,6 +75,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
       cursor: formatCursor(epoch, headSeq),
       event: Object.freeze(event),
       json: serializeEvent(event),
+      appendedAtMs,
     });
   }
 
@@ -111,7 +112,8 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
     if (valid.length === 0) return [];
 
     // From here on nothing awaits, so concurrent appends cannot interleave.
-    const batch = Object.freeze(valid.map(toStored));
+    const appendedAtMs = Date.now();
+    const batch = Object.freeze(valid.map((event) => toStored(event, appendedAtMs)));
     for (const stored of batch) store(stored);
     evictOverflow();
     tail.deliver(batch);
