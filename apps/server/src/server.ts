@@ -3,9 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '@ironflow/api';
 import { createTokenService } from '@ironflow/auth';
 import { createEventPublisher } from '@ironflow/engine';
-import { createMemoryEventLog, createMemoryUserStore } from '@ironflow/store';
+import {
+  createMemoryEventLog,
+  createMemoryUserStore,
+  createPostgresEventLog,
+  createPostgresUserStore,
+  type EventLog,
+  type UserStore,
+} from '@ironflow/store';
 import type { Config } from './config.js';
-import { ConfigError } from './config-error.js';
 import type { Logger } from './logger.js';
 import { createPagesMiddleware } from './pages.js';
 import { createWebhookHandler } from './webhook.js';
@@ -30,6 +36,37 @@ export interface RunningServer {
 const HEADERS_TIMEOUT_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 60_000;
 
+interface Stores {
+  readonly log: EventLog;
+  readonly users: UserStore;
+  closeStores(): Promise<void>;
+}
+
+/** PostgreSQL when `DATABASE_URL` is set (several instances share it), else in memory. */
+async function openStores(config: Config, logger: Logger): Promise<Stores> {
+  if (config.databaseUrl === null) {
+    const log = createMemoryEventLog({ historyLimit: config.eventHistoryLimit });
+    return { log, users: createMemoryUserStore(), closeStores: () => log.close() };
+  }
+  const connectionString = config.databaseUrl;
+  const log = await createPostgresEventLog({
+    connectionString,
+    retentionHours: config.eventRetentionHours,
+    onError: (error, context) => logger.warn({ err: error }, `event log: ${context}`),
+    onListenerError: (error) => logger.error({ err: error }, 'event log listener failed'),
+  });
+  try {
+    const users = await createPostgresUserStore({ connectionString, poolSize: 4 });
+    const closeStores = async () => {
+      await Promise.all([log.close(), users.close()]);
+    };
+    return { log, users, closeStores };
+  } catch (error) {
+    await log.close();
+    throw error;
+  }
+}
+
 function listen(server: http.Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -50,7 +87,8 @@ function localUrl({ address, family, port }: AddressInfo): string {
 /**
  * Wires the store, tokens, publisher and Koa app together and listens on `HOST:PORT`.
  *
- * @throws ConfigError when the configuration asks for something this build cannot do.
+ * With `DATABASE_URL` the log and the users live in PostgreSQL, so several instances can share
+ * them; otherwise in memory.
  * @example
  * ```ts
  * const server = await startServer(loadConfig(process.env), createLogger('info'));
@@ -59,14 +97,7 @@ function localUrl({ address, family, port }: AddressInfo): string {
  * ```
  */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  if (config.databaseUrl !== null) {
-    throw new ConfigError([
-      'DATABASE_URL is not supported yet by this build (the PostgreSQL store comes in a later release); unset it to use the in-memory store',
-    ]);
-  }
-
-  const log = createMemoryEventLog({ historyLimit: config.eventHistoryLimit });
-  const users = createMemoryUserStore();
+  const { log, users, closeStores } = await openStores(config, logger);
   const tokens = createTokenService({ secret: config.jwtSecret });
   const publisher = createEventPublisher({
     onError: (error, { event, subscriber }) =>
@@ -104,7 +135,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   async function closeBackends(): Promise<void> {
     await publisher.idle();
     publisher.close();
-    await log.close();
+    await closeStores();
   }
 
   let address: AddressInfo;

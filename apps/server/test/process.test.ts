@@ -167,10 +167,11 @@ describe('node apps/server/dist/main.js', () => {
     expect(server.stdoutLines).toEqual([]);
   });
 
-  it('refuses DATABASE_URL for now: exit 2 with a clear message', async () => {
-    const server = start({ PORT: '0', DATABASE_URL: 'postgres://ironflow@127.0.0.1:5432/ironflow' });
-    expect(await within(10_000, 'the process to exit', server.exited)).toEqual({ code: 2, signal: null });
-    expect(server.stderr()).toContain('DATABASE_URL is not supported yet by this build');
+  it('logs a fatal line and exits 1 when DATABASE_URL cannot be reached', async () => {
+    const server = start({ PORT: '0', DATABASE_URL: 'postgres://ironflow@127.0.0.1:1/ironflow' });
+    expect(await within(10_000, 'the process to exit', server.exited)).toEqual({ code: 1, signal: null });
+    const fatal = server.stdoutLines.map((line) => JSON.parse(line)).find((line) => line.level === 60);
+    expect(fatal).toMatchObject({ msg: 'ironflow failed to start', err: { code: 'ECONNREFUSED' } });
   });
 
   it('logs a fatal line and exits 1 when the port is taken', async () => {
