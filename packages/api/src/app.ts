@@ -8,11 +8,14 @@ import type { EventPublisher } from '@ironflow/engine';
 import type { EventLog, UserStore } from '@ironflow/store';
 import Router from '@koa/router';
 import Koa from 'koa';
+import type { SignInRateLimitOptions } from './http/sign-in-rate-limiter.js';
 import { type AppLogger, silentLogger } from './logger.js';
+import { cors } from './middleware/cors.js';
 import { errorEnvelope } from './middleware/error-envelope.js';
 import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { unmatchedEnvelope } from './middleware/unmatched-envelope.js';
+import { mountAuthRoutes } from './routes/auth-routes.js';
 import { createEventSink } from './routes/event-sink.js';
 import { mountEventsStream } from './routes/events-stream.js';
 import { mountHealth } from './routes/health.js';
@@ -52,6 +55,8 @@ export interface AppDeps {
   readonly allowedOrigins?: readonly string[];
   /** Whether sign-up is open in production (always open in development). @default false */
   readonly allowSignUp?: boolean;
+  /** Sign-in attempts per client address. @default { limit: 10, windowMs: 60000, maxAddresses: 10000 } */
+  readonly signInRateLimit?: SignInRateLimitOptions;
   /**
    * Serves what no API route matched, e.g. the live event page and its assets (apps/server
    * provides it). Unanswered requests still get the `404` envelope.
@@ -75,6 +80,8 @@ export interface IronflowApp {
  * http.createServer(ironflow.app.callback()).listen(3000);
  */
 export function createApp(deps: AppDeps): IronflowApp {
+  // Built first: it checks the origins, and a bad one should fail before anything starts.
+  const allowOrigins = cors(deps.allowedOrigins ?? []);
   const logger = deps.logger ?? silentLogger;
   const hub = createHub({ log: deps.log, logger, ...deps.stream });
   const authenticate = createAuthMiddleware({ secret: deps.jwtSecret }) as Koa.Middleware<AuthState>;
@@ -86,6 +93,15 @@ export function createApp(deps: AppDeps): IronflowApp {
   mountEventsStream(router, { log: deps.log, hub, authenticate });
   mountIngestEvents(router, append, authenticateWorker);
   mountIngestLogs(router, append, authenticateWorker);
+  mountAuthRoutes(router, {
+    users: deps.users,
+    tokens: deps.tokens,
+    append,
+    authenticate,
+    environment: deps.environment,
+    allowSignUp: deps.allowSignUp,
+    signInRateLimit: deps.signInRateLimit,
+  });
 
   const app = new Koa();
   // Every error is rendered (and, if unexpected, logged) by errorEnvelope; Koa's own printing
@@ -93,6 +109,7 @@ export function createApp(deps: AppDeps): IronflowApp {
   app.silent = true;
   app.use(requestLog(logger));
   app.use(securityHeaders());
+  app.use(allowOrigins);
   app.use(errorEnvelope(logger));
   app.use(unmatchedEnvelope());
   app.use(router.routes());

@@ -37,3 +37,21 @@ export const tooManyStreams = (limit: number) =>
   new ApiError(429, 'TOO_MANY_STREAMS', `too many concurrent streams for this user (max ${limit})`);
 export const serviceUnavailable = (message: string) => new ApiError(503, 'SERVICE_UNAVAILABLE', message);
 export const internalError = () => new ApiError(500, 'INTERNAL_ERROR', 'internal server error');
+
+// Auth routes (SPEC §6).
+export const signUpDisabled = () =>
+  new ApiError(403, 'SIGN_UP_DISABLED', 'sign-up is disabled on this server (set ALLOW_SIGN_UP=true)');
+export const userExists = (field: 'email' | 'username') =>
+  new ApiError(409, 'USER_EXISTS', `a user with this ${field} already exists`, [
+    { path: field, message: 'already taken' },
+  ]);
+export const invalidCredentials = () =>
+  new ApiError(401, 'INVALID_CREDENTIALS', 'Invalid email, username or password');
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new ApiError(
+    429,
+    'TOO_MANY_REQUESTS',
+    `too many sign-in attempts; retry in ${retryAfterSeconds} s`,
+    undefined,
+    { 'Retry-After': String(retryAfterSeconds) },
+  );
