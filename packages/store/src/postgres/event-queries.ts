@@ -10,7 +10,11 @@ export interface EventRow {
   seq: string;
   json: string;
   batch_last: string;
+  appended_at_ms: number;
 }
+
+/** `column` in milliseconds since the Unix epoch, as float8 so that pg hands over a number. */
+const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::float8 AS appended_at_ms`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -22,6 +26,7 @@ export function storedFromRow(epoch: string, row: EventRow): StoredEvent {
     cursor: formatCursor(epoch, seq),
     event: Object.freeze(JSON.parse(row.json) as IronflowEvent),
     json: row.json,
+    appendedAtMs: row.appended_at_ms,
   });
 }
 
@@ -46,18 +51,22 @@ export async function insertBatch(
     kinds.push(event.type);
     jsons.push(serializeEvent(event));
   }
-  const { rows } = await pool.query<{ last: string }>(
+  const { rows } = await pool.query<{ last: string; appended_at_ms: number }>(
     `WITH head AS (
-       UPDATE ${names.head} SET seq = seq + $1 RETURNING seq AS last
+       UPDATE ${names.head} SET seq = seq + $1 RETURNING seq AS last, clock_timestamp() AS at
      ), inserted AS (
-       INSERT INTO ${names.events} (seq, run_id, kind, json, batch_last)
-       SELECT head.last - $1 + item.ord, item.run_id, item.kind, item.json, head.last
+       INSERT INTO ${names.events} (seq, run_id, kind, json, batch_last, appended_at)
+       SELECT head.last - $1 + item.ord, item.run_id, item.kind, item.json, head.last, head.at
        FROM head, unnest($2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS item(run_id, kind, json, ord)
      )
-     SELECT last, pg_notify($5, last::text) FROM head`,
+     SELECT last, ${epochMs('head.at')}, pg_notify($5, last::text) FROM head`,
     [events.length, runIds, kinds, jsons, names.channel],
   );
-  const last = Number((rows[0] as { last: string }).last);
+  const { last: lastText, appended_at_ms: appendedAtMs } = rows[0] as {
+    last: string;
+    appended_at_ms: number;
+  };
+  const last = Number(lastText);
   const first = last - events.length + 1;
   return events.map((event, index) =>
     Object.freeze({
@@ -65,11 +74,12 @@ export async function insertBatch(
       cursor: formatCursor(epoch, first + index),
       event: Object.freeze(event),
       json: jsons[index] as string,
+      appendedAtMs,
     }),
   );
 }
 
-const COLUMNS = 'seq, json, batch_last';
+const COLUMNS = `seq, json, batch_last, ${epochMs('appended_at')}`;
 
 /**
  * Reads one page for `EventLog.read`. Each filter walks an index in seq order, so the cost
