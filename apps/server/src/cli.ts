@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// The `ironflow` command line: `serve` runs the server, `token` mints a token for a user.
+// The `ironflow` command line: `serve` runs the server, `token` mints a token for a user, `demo`
+// publishes simulated workflow runs to a running server.
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from './config.js';
+import { DEMO_USAGE } from './demo-usage.js';
 import { EXIT_CONFIG, reportConfigError } from './report-config-error.js';
 import { mintCliToken } from './token-command.js';
 
@@ -15,10 +17,12 @@ Commands:
                                 --admin     the token carries is_admin: true
                                 --ttl       lifetime in seconds (default 900, or 604800 with --refresh)
                                 --refresh   mint a refresh token instead of an access token
+${DEMO_USAGE}
   help                        Show this help.
 
-Example:
+Examples:
   TOKEN=$(ironflow token --user alice --admin)
+  ironflow demo --rate 50 --duration 30
 `;
 
 const MAX_TTL_SECONDS = 365 * 24 * 3600;
@@ -96,6 +100,11 @@ async function run(argv: string[]): Promise<number | undefined> {
         if (!String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) throw error;
         return usageError(`token: ${(error as Error).message}`);
       }
+    case 'demo': {
+      // Loaded on demand, like `serve`.
+      const { demoCommand } = await import('./demo-command.js');
+      return demoCommand(rest, usageError);
+    }
     case 'help':
     case '--help':
     case '-h':
