@@ -77,3 +77,15 @@ export { KNOWN_STEP_KINDS } from './step-kind.js';
 // Validation and serialisation
 export type { ValidateEventOptions, ValidateEventResult } from './validate-event.js';
 export { validateEvent } from './validate-event.js';
+
+// Webhooks: the notifier's HTTP subscriber, and the receiver's signature check
+export { WebhookDeliveryError } from './webhook-delivery-error.js';
+export { isRetryableStatus, retryDelayMs } from './webhook-retry.js';
+export { signWebhookBody, verifyWebhookSignature } from './webhook-signature.js';
+export type {
+  WebhookDelivery,
+  WebhookFailure,
+  WebhookSubscriber,
+  WebhookSubscriberOptions,
+} from './webhook-subscriber.js';
+export { createWebhookSubscriber, DEFAULT_WEBHOOK_KINDS } from './webhook-subscriber.js';

@@ -58,8 +58,8 @@ function toJsonSchema(kind: EventKind): JsonSchema {
  * allowed status changes is not expressible and is left out. Frozen.
  *
  * @example
- * import Ajv from 'ajv/dist/2020.js';
- * const validate = new Ajv().compile(eventJsonSchemas.run_created);
+ * // with Ajv's draft 2020-12 class (`ajv/dist/2020`):
+ * const validate = new Ajv2020().compile(eventJsonSchemas.run_created);
  * validate(JSON.parse(sseData)); // true
  */
 export const eventJsonSchemas: { readonly [K in EventKind]: JsonSchema } = /* @__PURE__ */ deepFreeze(
