@@ -14,7 +14,7 @@ import {
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { createPagesMiddleware } from './pages.js';
-import { createWebhookHandler } from './webhook.js';
+import { subscribeWebhook, WEBHOOK_QUEUE_LIMIT } from './webhook.js';
 
 /** A listening ironflow server. */
 export interface RunningServer {
@@ -100,13 +100,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const { log, users, closeStores } = await openStores(config, logger);
   const tokens = createTokenService({ secret: config.jwtSecret });
   const publisher = createEventPublisher({
+    maxQueuedPerSubscriber: WEBHOOK_QUEUE_LIMIT,
     onError: (error, { event, subscriber }) =>
       logger.error({ err: error, type: event.type, subscriber: subscriber.name }, 'event subscriber failed'),
   });
-  if (config.webhook.url !== null) {
-    const { url, secret, events } = config.webhook;
-    publisher.subscribe(events, createWebhookHandler({ url, secret, logger }), { name: 'webhook' });
-  }
+  subscribeWebhook(publisher, config.webhook, logger);
   const ironflow = createApp({
     log,
     users,

@@ -1,119 +1,130 @@
-import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import { type IronflowEvent, serializeEvent, validateEvent } from '@ironflow/engine';
-import { pino } from 'pino';
+import { serializeEvent, verifyWebhookSignature } from '@ironflow/engine';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWebhookHandler } from '../src/webhook.js';
+import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
+import { runCli, type ServerProcess, spawnServer, within } from './support/built.js';
 
-interface Received {
-  readonly body: string;
+// End to end through the built server; the engine's tests cover retries, timeouts and signatures.
+
+interface Hook {
+  readonly body: Buffer;
   readonly headers: http.IncomingHttpHeaders;
 }
 
-const servers: http.Server[] = [];
+const cleanups: (() => void)[] = [];
 afterEach(() => {
-  for (const server of servers.splice(0)) server.close();
+  for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-/** A real HTTP receiver answering each request with the next status of `statuses`. */
-async function receiver(statuses: number[]) {
-  const received: Received[] = [];
+/** A real receiver; `answer: false` never answers (a stuck endpoint). */
+async function receiver(answer: boolean) {
+  const hooks: Hook[] = [];
+  let notify: () => void = () => {};
   const server = http.createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (chunk: string) => {
-      body += chunk;
-    });
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ body, headers: req.headers });
-      res.statusCode = statuses[received.length - 1] ?? 200;
-      res.end();
+      hooks.push({ body: Buffer.concat(chunks), headers: req.headers });
+      if (answer) res.writeHead(204).end();
+      notify();
     });
   });
-  servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received };
-}
-
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(String(chunk)));
-      done();
-    },
+  cleanups.push(() => {
+    server.closeAllConnections();
+    server.close();
   });
-  return { logger: pino(sink), lines };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    hooks,
+    first: new Promise<Hook>((resolve) => {
+      notify = () => resolve(hooks[0] as Hook);
+    }),
+  };
 }
 
-const result = validateEvent({
-  type: 'step_failed',
-  run_id: '0190a6b2-0000-7000-8000-000000000001',
-  step_id: '0190a6b2-0000-7000-8000-000000000002',
-  step_name: 'Build',
-  kind: 'shell',
-  error: 'exit 1',
-  at: '2025-01-01T00:00:00Z',
-});
-if (!result.ok) throw new Error(`fixture event is invalid: ${JSON.stringify(result.issues)}`);
-const event: IronflowEvent = result.event;
+async function start(env: Record<string, string>): Promise<{ server: ServerProcess; url: string }> {
+  const server = spawnServer({ PORT: '0', ...env });
+  cleanups.push(() => {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  });
+  const line = await within(
+    10_000,
+    'the server to listen',
+    server.logLine((l) => l.msg === 'ironflow listening'),
+  );
+  return { server, url: line.url as string };
+}
 
-describe('createWebhookHandler', () => {
-  it('POSTs the canonical event JSON signed with the secret', async () => {
-    const { url, received } = await receiver([204]);
-    const { logger, lines } = capture();
-    await createWebhookHandler({ url, secret: 'hook-secret', logger })(event);
-    const body = serializeEvent(event);
-    expect(received).toHaveLength(1);
-    expect(received[0]?.body).toBe(body);
-    expect(received[0]?.headers['content-type']).toBe('application/json');
-    expect(received[0]?.headers['x-signature-256']).toBe(
-      `sha256=${createHmac('sha256', 'hook-secret').update(body).digest('hex')}`,
+function ingest(url: string, event: Record<string, unknown>): Promise<Response> {
+  return fetch(`${url}/api/v1/internal/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${DEV_WORKER_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(event),
+  });
+}
+
+describe('webhooks from the built server', () => {
+  it('POSTs the canonical event JSON, signed with WEBHOOK_SECRET', async () => {
+    const hooks = await receiver(true);
+    const { url } = await start({
+      WEBHOOK_URL: hooks.url,
+      WEBHOOK_SECRET: 'e2e-secret',
+      WEBHOOK_EVENTS: 'run_created',
+    });
+    const runId = crypto.randomUUID();
+    expect((await ingest(url, { type: 'run_created', run_id: runId, workflow_name: 'deploy' })).status).toBe(
+      202,
     );
-    expect(lines).toEqual([]);
+
+    const hook = await within(10_000, 'the webhook', hooks.first);
+    const body = hook.body.toString('utf8');
+    expect(JSON.parse(body)).toMatchObject({ type: 'run_created', run_id: runId });
+    expect(body).toBe(serializeEvent(JSON.parse(body)));
+    expect(hook.headers['x-ironflow-event']).toBe('run_created');
+    const signature = hook.headers['x-signature-256'] as string;
+    expect(await verifyWebhookSignature(hook.body, signature, 'e2e-secret')).toBe(true);
   });
 
-  it('sends no signature without a secret', async () => {
-    const { url, received } = await receiver([200]);
-    await createWebhookHandler({ url, secret: null, logger: capture().logger })(event);
-    expect(received[0]?.headers['x-signature-256']).toBeUndefined();
-  });
+  it('a receiver that never answers does not delay the stream', async () => {
+    const hooks = await receiver(false);
+    const { url } = await start({ WEBHOOK_URL: hooks.url, WEBHOOK_EVENTS: 'run_created' });
+    const { stdout: token } = await runCli(['token', '--user', 'alice', '--admin']);
+    const response = await fetch(`${url}/api/v1/events?types=run_created`, {
+      headers: { authorization: `Bearer ${token.trim()}` },
+    });
+    expect(response.status).toBe(200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const readUntil = (predicate: () => boolean) =>
+      within(
+        2_000,
+        'the SSE stream to show the event',
+        (async () => {
+          while (!predicate()) {
+            const { done, value } = await reader.read();
+            if (done) throw new Error(`stream ended early:\n${text}`);
+            text += decoder.decode(value, { stream: true });
+          }
+        })(),
+      );
+    await readUntil(() => text.includes('retry: 3000'));
 
-  it('retries 5xx, 408 and 429 until it succeeds', async () => {
-    const { url, received } = await receiver([503, 429, 200]);
-    const { logger, lines } = capture();
-    await createWebhookHandler({ url, secret: null, logger, baseDelayMs: 1 })(event);
-    expect(received).toHaveLength(3);
-    expect(lines).toEqual([]);
-  });
-
-  it('gives up after 3 attempts and logs it', async () => {
-    const { url, received } = await receiver([500, 502, 408, 200]);
-    const { logger, lines } = capture();
-    await createWebhookHandler({ url, secret: null, logger, baseDelayMs: 1 })(event);
-    expect(received).toHaveLength(3);
-    expect(lines).toEqual([
-      expect.objectContaining({ msg: 'webhook delivery failed', status: 408, attempts: 3 }),
-    ]);
-  });
-
-  it('does not retry any other 4xx', async () => {
-    const { url, received } = await receiver([400, 200]);
-    const { logger, lines } = capture();
-    await createWebhookHandler({ url, secret: null, logger, baseDelayMs: 1 })(event);
-    expect(received).toHaveLength(1);
-    expect(lines).toEqual([
-      expect.objectContaining({ msg: 'webhook delivery failed', status: 400, attempts: 1 }),
-    ]);
-  });
-
-  it('retries and then logs when the endpoint is unreachable, without throwing', async () => {
-    const { url } = await receiver([]);
-    const closed = servers.pop() as http.Server;
-    await new Promise((resolve) => closed.close(resolve));
-    const { logger, lines } = capture();
-    await createWebhookHandler({ url, secret: null, logger, baseDelayMs: 1 })(event);
-    expect(lines).toEqual([expect.objectContaining({ msg: 'webhook delivery failed', attempts: 3 })]);
+    const runIds = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    for (const [index, runId] of runIds.entries()) {
+      const started = performance.now();
+      expect(
+        (await ingest(url, { type: 'run_created', run_id: runId, workflow_name: 'deploy' })).status,
+      ).toBe(202);
+      // Each event reaches the stream within 2 s although the webhook is stuck for 10 s per attempt.
+      await readUntil(() => text.includes(runId));
+      expect(performance.now() - started).toBeLessThan(2_000);
+      if (index === 0) await within(5_000, 'the stuck webhook request', hooks.first);
+    }
+    // The webhook is still on its first attempt of the first event, which the receiver holds open.
+    expect(hooks.hooks).toHaveLength(1);
+    await reader.cancel();
   });
 });
