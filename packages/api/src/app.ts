@@ -10,6 +10,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { SignInRateLimitOptions } from './http/sign-in-rate-limiter.js';
 import { type AppLogger, silentLogger } from './logger.js';
+import { createPrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { cors } from './middleware/cors.js';
 import { errorEnvelope } from './middleware/error-envelope.js';
 import { requestLog } from './middleware/request-log.js';
@@ -21,6 +22,7 @@ import { mountEventsStream } from './routes/events-stream.js';
 import { mountHealth } from './routes/health.js';
 import { mountIngestEvents } from './routes/ingest-events.js';
 import { mountIngestLogs } from './routes/ingest-logs.js';
+import { countIngestRejections, mountMetrics } from './routes/metrics.js';
 import { createHub, type Hub } from './sse/hub.js';
 
 /** Limits and timing of the SSE stream; each maps to a SPEC §5 variable. */
@@ -83,16 +85,22 @@ export function createApp(deps: AppDeps): IronflowApp {
   // Built first: it checks the origins, and a bad one should fail before anything starts.
   const allowOrigins = cors(deps.allowedOrigins ?? []);
   const logger = deps.logger ?? silentLogger;
-  const hub = createHub({ log: deps.log, logger, ...deps.stream });
+  const metrics = createPrometheusMetrics();
+  const hub = createHub({ log: deps.log, logger, metrics: metrics.hub, ...deps.stream });
+  metrics.watchConnections(() => hub.size);
   const authenticate = createAuthMiddleware({ secret: deps.jwtSecret }) as Koa.Middleware<AuthState>;
   const authenticateWorker = createWorkerAuthMiddleware(deps.workerToken);
-  const append = createEventSink(deps.log, deps.publisher);
+  const append = createEventSink(deps.log, deps.publisher, (stored) =>
+    metrics.appended(stored.map((entry) => entry.event.type)),
+  );
+  const ingestGuards = [countIngestRejections(metrics), authenticateWorker];
 
   const router = new Router();
   mountHealth(router);
   mountEventsStream(router, { log: deps.log, hub, authenticate });
-  mountIngestEvents(router, append, authenticateWorker);
-  mountIngestLogs(router, append, authenticateWorker);
+  mountIngestEvents(router, append, ingestGuards);
+  mountIngestLogs(router, append, ingestGuards);
+  mountMetrics(router, metrics, deps.environment === 'production' ? authenticateWorker : null);
   mountAuthRoutes(router, {
     users: deps.users,
     tokens: deps.tokens,

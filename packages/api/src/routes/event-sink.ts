@@ -4,9 +4,14 @@ import type { EventLog, StoredEvent } from '@ironflow/store';
 /** Appends to the log, then tells this instance's side-effect subscribers (webhooks) once. */
 export type EventSink = (inputs: readonly unknown[]) => Promise<StoredEvent[]>;
 
-export function createEventSink(log: EventLog, publisher: EventPublisher | undefined): EventSink {
+export function createEventSink(
+  log: EventLog,
+  publisher: EventPublisher | undefined,
+  onAppended: (stored: readonly StoredEvent[]) => void = () => {},
+): EventSink {
   return async (inputs) => {
     const stored = await log.append(inputs);
+    onAppended(stored);
     if (publisher) publisher.publishAll(stored.map((entry) => entry.event));
     return stored;
   };

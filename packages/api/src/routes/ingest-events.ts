@@ -11,8 +11,8 @@ export const MAX_INGEST_BODY_BYTES = 2 * 1024 * 1024;
  * `POST /api/v1/internal/events`: one event or a batch of 1 to 1000, stored all-or-nothing;
  * validation (with per-item details) happens in `EventLog.append`.
  */
-export function mountIngestEvents(router: Router, append: EventSink, authenticateWorker: Middleware): void {
-  router.post('/api/v1/internal/events', authenticateWorker, async (ctx) => {
+export function mountIngestEvents(router: Router, append: EventSink, guards: readonly Middleware[]): void {
+  router.post('/api/v1/internal/events', ...guards, async (ctx) => {
     const body = await readJsonBody(ctx, MAX_INGEST_BODY_BYTES);
     const items = Array.isArray(body) ? body : [body];
     if (items.length === 0 || items.length > MAX_BATCH_EVENTS) {

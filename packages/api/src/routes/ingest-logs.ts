@@ -17,8 +17,8 @@ const logBatchSchema = eventSchemas.log_line
   .extend({ lines: z.array(z.string()) });
 
 /** `POST /api/v1/internal/runs/:run_id/logs`: each line becomes a `log_line` sharing one `at`. */
-export function mountIngestLogs(router: Router, append: EventSink, authenticateWorker: Middleware): void {
-  router.post('/api/v1/internal/runs/:run_id/logs', authenticateWorker, async (ctx) => {
+export function mountIngestLogs(router: Router, append: EventSink, guards: readonly Middleware[]): void {
+  router.post('/api/v1/internal/runs/:run_id/logs', ...guards, async (ctx) => {
     const runId = parseRunId(ctx.params.run_id ?? '');
     const body = await readJsonBody(ctx, MAX_INGEST_BODY_BYTES);
     const lines = (body as { lines?: unknown } | null)?.lines;
