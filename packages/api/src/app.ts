@@ -16,6 +16,7 @@ import { errorEnvelope } from './middleware/error-envelope.js';
 import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { unmatchedEnvelope } from './middleware/unmatched-envelope.js';
+import { mountAsyncApi } from './routes/asyncapi.js';
 import { mountAuthRoutes } from './routes/auth-routes.js';
 import { createEventSink } from './routes/event-sink.js';
 import { mountEventsStream } from './routes/events-stream.js';
@@ -97,6 +98,7 @@ export function createApp(deps: AppDeps): IronflowApp {
 
   const router = new Router();
   mountHealth(router);
+  mountAsyncApi(router);
   mountEventsStream(router, { log: deps.log, hub, authenticate });
   mountIngestEvents(router, append, ingestGuards);
   mountIngestLogs(router, append, ingestGuards);

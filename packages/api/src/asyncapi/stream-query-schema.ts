@@ -1,0 +1,37 @@
+import { EVENT_KINDS, type JsonSchema } from '@ironflow/engine';
+
+const CURSOR = 'A cursor from an earlier `id:` (opaque text), or `earliest` for all retained history.';
+
+/** The query filters of `GET /api/v1/events` (SPEC §3), as the HTTP binding's `query` schema. */
+export const streamQuerySchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    run_id: {
+      type: 'string',
+      format: 'uuid',
+      description: 'Only the events of this run (the three `user_*` kinds have no run, so none of them).',
+    },
+    types: {
+      type: 'string',
+      description: `Comma-separated event kinds; items are trimmed, empty items ignored (\`types=\` means no filter). Kinds: ${EVENT_KINDS.join(', ')}.`,
+      examples: ['run_status_changed,step_failed'],
+    },
+    last_event_id: {
+      type: 'string',
+      description: `Where to resume on a first connection. ${CURSOR} The \`Last-Event-ID\` header wins when both are sent.`,
+      examples: ['earliest'],
+    },
+  },
+  additionalProperties: false,
+};
+
+/** The request headers of the stream that are not authentication. */
+export const streamRequestHeadersSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    'Last-Event-ID': {
+      type: 'string',
+      description: `Where to resume (EventSource sends it on reconnect). ${CURSOR}`,
+    },
+  },
+};
