@@ -54,6 +54,20 @@ export class Connection {
     return this.subscriber.res.write(chunk);
   }
 
+  /** Resolves when the client has read what was buffered, or the stream closed. */
+  drained(): Promise<void> {
+    const res = this.subscriber.res;
+    return new Promise((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  }
+
   flushPending(nowMs: number): void {
     const frames = this.pending;
     if (frames.length === 0) return;

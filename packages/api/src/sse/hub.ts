@@ -3,32 +3,11 @@ import { type EventLog, formatCursor, type StoredEvent } from '@ironflow/store';
 import { serviceUnavailable, tooManyStreams } from '../errors.js';
 import { type AppLogger, silentLogger } from '../logger.js';
 import { type CloseReason, Connection, type StreamSubscriber } from './connection.js';
-import { formatSseComment, formatSseMessage } from './frame.js';
+import { eventFrame, gapFrame, KEEP_ALIVE, preambleFrame } from './event-frames.js';
 import { type HubMetrics, noHubMetrics } from './hub-metrics.js';
+import { type HubOptions, type HubSettings, resolveHubSettings } from './hub-options.js';
 import { type GapNotice, gapNotice, type ResumePlan } from './resume-plan.js';
 import { StreamIndex } from './stream-index.js';
-
-export interface HubOptions {
-  /** The log whose ordered tail feeds the hub and from which streams replay. */
-  readonly log: EventLog;
-  /** Silence after which a `: keep-alive` comment is sent. @default 30000 */
-  readonly keepAliveMs?: number;
-  /** Unsent bytes past which a stream is closed as too slow. @default 1048576 */
-  readonly maxBufferedBytes?: number;
-  /** Concurrent streams per user before `429`. @default 32 */
-  readonly maxStreamsPerUser?: number;
-  /** Concurrent streams in all before `503`. @default 50000 */
-  readonly maxStreams?: number;
-  /** Events read from the log per replay page. @default 500 */
-  readonly replayPageSize?: number;
-  /** The `retry:` hint sent on open, in milliseconds. @default 3000 */
-  readonly retryMs?: number;
-  /** Period of the one shared timer that drives keep-alives and token expiry. @default 1000 */
-  readonly tickMs?: number;
-  readonly logger?: AppLogger;
-  /** Where the hub reports streams, deliveries, replays and latency. */
-  readonly metrics?: HubMetrics;
-}
 
 /** Counts of what the hub holds, to prove nothing outlives a connection. */
 export interface HubSnapshot {
@@ -52,7 +31,6 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-const KEEP_ALIVE = Buffer.from(formatSseComment('keep-alive'));
 const SHUTDOWN_GRACE_MS = 2_000;
 
 /**
@@ -68,16 +46,10 @@ export function createHub(options: HubOptions): Hub {
 
 class FanOutHub implements Hub {
   private readonly log: EventLog;
-  private readonly keepAliveMs: number;
-  private readonly maxBufferedBytes: number;
-  private readonly maxStreamsPerUser: number;
-  private readonly maxStreams: number;
-  private readonly replayPageSize: number;
+  private readonly settings: HubSettings;
   private readonly preamble: Buffer;
   private readonly logger: AppLogger;
   private readonly metrics: HubMetrics;
-  /** Replay stops writing at this many unsent bytes and waits for the client to read. */
-  private readonly replayPauseBytes: number;
 
   private readonly connections = new Set<Connection>();
   private readonly streamsByUser = new Map<string, number>();
@@ -91,29 +63,22 @@ class FanOutHub implements Hub {
 
   constructor(options: HubOptions) {
     this.log = options.log;
-    this.keepAliveMs = positiveInteger('keepAliveMs', options.keepAliveMs ?? 30_000);
-    this.maxBufferedBytes = positiveInteger('maxBufferedBytes', options.maxBufferedBytes ?? 1_048_576);
-    this.maxStreamsPerUser = positiveInteger('maxStreamsPerUser', options.maxStreamsPerUser ?? 32);
-    this.maxStreams = positiveInteger('maxStreams', options.maxStreams ?? 50_000);
-    this.replayPageSize = positiveInteger('replayPageSize', options.replayPageSize ?? 500);
-    const retryMs = positiveInteger('retryMs', options.retryMs ?? 3_000);
-    const tickMs = positiveInteger('tickMs', options.tickMs ?? 1_000);
+    this.settings = resolveHubSettings(options);
     this.logger = options.logger ?? silentLogger;
     this.metrics = options.metrics ?? noHubMetrics;
-    this.replayPauseBytes = Math.min(64 * 1024, Math.floor(this.maxBufferedBytes / 2));
-    this.preamble = Buffer.from(formatSseMessage({ retry: retryMs }) + formatSseComment('connected'));
+    this.preamble = preambleFrame(this.settings.retryMs);
 
     this.dispatchedSeq = this.log.bounds().headSeq;
     this.detachFromLog = this.log.subscribe((batch) => this.dispatch(batch));
-    this.timer = setInterval(() => this.tick(), tickMs);
+    this.timer = setInterval(() => this.tick(), this.settings.tickMs);
     this.timer.unref();
   }
 
   open(subscriber: StreamSubscriber, plan: ResumePlan): void {
     if (this.closing) throw serviceUnavailable('server is shutting down');
-    if (this.connections.size >= this.maxStreams) throw serviceUnavailable('too many open streams');
+    if (this.connections.size >= this.settings.maxStreams) throw serviceUnavailable('too many open streams');
     const userStreams = this.streamsByUser.get(subscriber.userId) ?? 0;
-    if (userStreams >= this.maxStreamsPerUser) throw tooManyStreams(this.maxStreamsPerUser);
+    if (userStreams >= this.settings.maxStreamsPerUser) throw tooManyStreams(this.settings.maxStreamsPerUser);
 
     const now = Date.now();
     const conn = new Connection(this.nextId++, subscriber, now);
@@ -197,7 +162,7 @@ class FanOutHub implements Hub {
     let delivered = 0;
     for (const conn of touched) {
       // Close rather than skip: the client reconnects with its cursor and catches up from the log.
-      if (conn.bufferedBytes > this.maxBufferedBytes) {
+      if (conn.bufferedBytes > this.settings.maxBufferedBytes) {
         conn.pending = [];
         this.end(conn, 'slow');
         continue;
@@ -229,7 +194,7 @@ class FanOutHub implements Hub {
           afterSeq: conn.lastSeq,
           runId: runId ?? undefined,
           kinds: kindList,
-          limit: this.replayPageSize,
+          limit: this.settings.replayPageSize,
         });
         if (conn.closed) return;
         for (const stored of page) {
@@ -239,12 +204,12 @@ class FanOutHub implements Hub {
           conn.write(eventFrame(stored), Date.now());
           conn.delivered++;
           this.metrics.delivered(1);
-          if (conn.bufferedBytes >= this.replayPauseBytes) {
-            await drained(conn);
+          if (conn.bufferedBytes >= this.settings.replayPauseBytes) {
+            await conn.drained();
             if (conn.closed) return;
           }
         }
-        if (page.length < this.replayPageSize) {
+        if (page.length < this.settings.replayPageSize) {
           // The read saw every matching event up to the head it started from.
           conn.lastSeq = Math.max(conn.lastSeq, headSeq);
           if (conn.lastSeq >= this.dispatchedSeq) {
@@ -276,7 +241,7 @@ class FanOutHub implements Hub {
     const now = Date.now();
     for (const conn of this.connections) {
       if (now >= conn.subscriber.expiresAtMs) this.end(conn, 'expired');
-      else if (now - conn.lastWriteMs >= this.keepAliveMs) conn.write(KEEP_ALIVE, now);
+      else if (now - conn.lastWriteMs >= this.settings.keepAliveMs) conn.write(KEEP_ALIVE, now);
     }
   }
 
@@ -316,31 +281,4 @@ function maySee(subscriber: StreamSubscriber, userId: string): boolean {
   return subscriber.isAdmin || subscriber.userId === userId;
 }
 
-function eventFrame(stored: StoredEvent): Buffer {
-  return Buffer.from(formatSseMessage({ id: stored.cursor, event: stored.event.type, data: stored.json }));
-}
-
-function gapFrame(gap: GapNotice): Buffer {
-  return Buffer.from(formatSseMessage({ event: 'gap', data: JSON.stringify(gap) }));
-}
-
-function drained(conn: Connection): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      conn.res.off('drain', done);
-      conn.res.off('close', done);
-      resolve();
-    };
-    conn.res.on('drain', done);
-    conn.res.on('close', done);
-  });
-}
-
 function ignoreError(): void {}
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new RangeError(`hub option ${name} must be a positive integer, got ${value}`);
-  }
-  return value;
-}

@@ -1,0 +1,21 @@
+import type { StoredEvent } from '@ironflow/store';
+import { formatSseComment, formatSseMessage } from './frame.js';
+import type { GapNotice } from './resume-plan.js';
+
+/** Written after a stream's silence; one shared buffer for every stream. */
+export const KEEP_ALIVE = Buffer.from(formatSseComment('keep-alive'));
+
+/** What a stream receives at once on opening: the reconnection hint and a comment. */
+export function preambleFrame(retryMs: number): Buffer {
+  return Buffer.from(formatSseMessage({ retry: retryMs }) + formatSseComment('connected'));
+}
+
+/** An event's message; built once per event and shared by every stream it goes to. */
+export function eventFrame(stored: StoredEvent): Buffer {
+  return Buffer.from(formatSseMessage({ id: stored.cursor, event: stored.event.type, data: stored.json }));
+}
+
+/** The `gap` notice, without an `id` so the client's cursor stays where it was. */
+export function gapFrame(gap: GapNotice): Buffer {
+  return Buffer.from(formatSseMessage({ event: 'gap', data: JSON.stringify(gap) }));
+}
