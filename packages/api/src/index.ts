@@ -1,17 +1,20 @@
 // The composed app and its logging surface.
 export { type AppDeps, createApp, type IronflowApp, type StreamOptions } from './app.js';
-// Errors.
-export { ApiError } from './errors.js';
+export { type AppLogger, silentLogger } from './logger.js';
 
 // Auth routes: response shapes and the sign-in rate limit option.
 export type { SessionData, UserView } from './http/auth-session.js';
 export type { SignInRateLimitOptions } from './http/sign-in-rate-limiter.js';
-export { type AppLogger, silentLogger } from './logger.js';
+
 // The fan-out hub.
 export type { StreamSubscriber } from './sse/connection.js';
-// The SSE wire format.
-export { formatSseComment, formatSseMessage, type SseMessage } from './sse/frame.js';
 export { createHub, type Hub, type HubSnapshot } from './sse/hub.js';
 export type { HubMetrics } from './sse/hub-metrics.js';
 export type { HubOptions } from './sse/hub-options.js';
 export { type GapNotice, planResume, type ResumePlan, type ResumeRequest } from './sse/resume-plan.js';
+
+// The SSE wire format.
+export { formatSseComment, formatSseMessage, type SseMessage } from './sse/frame.js';
+
+// Errors.
+export { ApiError } from './errors.js';
