@@ -1,16 +1,4 @@
-// Errors
-export type { EventIssue } from './errors.js';
-export {
-  EngineError,
-  InvalidEventError,
-  InvalidOptionError,
-  InvalidStatusChangeError,
-  PublisherClosedError,
-  SubscriberQueueOverflowError,
-  UnknownEventKindError,
-} from './errors.js';
-// Accessors
-export { isUserEvent, runIdOf, userIdOf } from './event-accessors.js';
+// Event kinds: the list, parsing and printing.
 export {
   EVENT_KINDS,
   isEventKind,
@@ -18,18 +6,8 @@ export {
   parseEventKindList,
   printEventKind,
 } from './event-kinds.js';
-// Notifier
-export type {
-  EventHandler,
-  EventPublisher,
-  EventPublisherOptions,
-  SubscribeOptions,
-  SubscriberErrorContext,
-  SubscriberInfo,
-  Subscription,
-} from './event-publisher.js';
-export { createEventPublisher } from './event-publisher.js';
-// Event types and schemas
+
+// Event types and their zod schemas.
 export type { EventSchema } from './event-schemas.js';
 export { eventSchemas, ironflowEventSchema } from './event-schemas.js';
 export type {
@@ -52,15 +30,27 @@ export type {
   UserSignedOut,
   UserSignedUp,
 } from './event-types.js';
-// Examples: one canonical event per kind
-export { exampleEvents } from './example-events.js';
 export type { LogStream } from './field-schemas.js';
 export { LOG_STREAMS } from './field-schemas.js';
-// JSON Schemas of the events on the wire, generated from the zod schemas
+export type { KnownStepKind, StepKind } from './step-kind.js';
+export { KNOWN_STEP_KINDS } from './step-kind.js';
+
+// JSON Schemas of the events on the wire, generated from the zod schemas.
 export type { JsonSchema } from './json-schemas.js';
 export { eventJsonSchemas, ironflowEventJsonSchema } from './json-schemas.js';
-export { publishRunStatusChange } from './publish-run-status-change.js';
-// Run status rules
+
+// Examples: one canonical event per kind.
+export { exampleEvents } from './example-events.js';
+
+// Validation and serialisation.
+export type { ValidateEventOptions, ValidateEventResult } from './validate-event.js';
+export { validateEvent } from './validate-event.js';
+export { serializeEvent } from './serialize-event.js';
+
+// Accessors.
+export { isUserEvent, runIdOf, userIdOf } from './event-accessors.js';
+
+// Run status rules.
 export type { RunStatus } from './run-status.js';
 export {
   allowedNextStatuses,
@@ -71,14 +61,21 @@ export {
 } from './run-status.js';
 export type { RunStatusChange } from './run-status-change-events.js';
 export { runStatusChangeEvents } from './run-status-change-events.js';
-export { serializeEvent } from './serialize-event.js';
-export type { KnownStepKind, StepKind } from './step-kind.js';
-export { KNOWN_STEP_KINDS } from './step-kind.js';
-// Validation and serialisation
-export type { ValidateEventOptions, ValidateEventResult } from './validate-event.js';
-export { validateEvent } from './validate-event.js';
 
-// Webhooks: the notifier's HTTP subscriber, and the receiver's signature check
+// Notifier: the publisher and the run-status helper.
+export type {
+  EventHandler,
+  EventPublisher,
+  EventPublisherOptions,
+  SubscribeOptions,
+  SubscriberErrorContext,
+  SubscriberInfo,
+  Subscription,
+} from './event-publisher.js';
+export { createEventPublisher } from './event-publisher.js';
+export { publishRunStatusChange } from './publish-run-status-change.js';
+
+// Webhooks: the notifier's HTTP subscriber, and the receiver's signature check.
 export { WebhookDeliveryError } from './webhook-delivery-error.js';
 export { isRetryableStatus, retryDelayMs } from './webhook-retry.js';
 export { signWebhookBody, verifyWebhookSignature } from './webhook-signature.js';
@@ -89,3 +86,15 @@ export type {
   WebhookSubscriberOptions,
 } from './webhook-subscriber.js';
 export { createWebhookSubscriber, DEFAULT_WEBHOOK_KINDS } from './webhook-subscriber.js';
+
+// Errors.
+export type { EventIssue } from './errors.js';
+export {
+  EngineError,
+  InvalidEventError,
+  InvalidOptionError,
+  InvalidStatusChangeError,
+  PublisherClosedError,
+  SubscriberQueueOverflowError,
+  UnknownEventKindError,
+} from './errors.js';
