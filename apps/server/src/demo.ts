@@ -32,8 +32,8 @@ export interface DemoSummary {
 
 type RunSimulation = Generator<DemoAction, RunStatus>;
 
-// Pacing works in ticks: each tick publishes what the rate allows so far in as few requests as
-// order allows (consecutive event actions share one batch), so 1,000 events/s is ~20 requests/s.
+// Pacing works in ticks: each tick publishes what the rate allows so far, runs side by side, each
+// run's actions in order with consecutive events in one request.
 const TICK_MS = 50;
 
 /**
@@ -65,37 +65,32 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   };
 
   /** The next action of a random run in flight, topping the runs up first. */
-  function nextAction(): DemoAction {
+  function nextAction(): { readonly run: RunSimulation; readonly action: DemoAction } {
     for (;;) {
       while (inFlight.length < concurrency) {
         inFlight.push(simulateRun(random, options.odds));
         runsStarted += 1;
       }
       const index = Math.floor(random() * inFlight.length);
-      const step = (inFlight[index] as RunSimulation).next();
-      if (!step.done) return step.value;
+      const run = inFlight[index] as RunSimulation;
+      const step = run.next();
+      if (!step.done) return { run, action: step.value };
       runsFinished[step.value] = (runsFinished[step.value] ?? 0) + 1;
       inFlight.splice(index, 1);
     }
   }
 
-  const stopped = () => signal?.aborted === true || (durationMs !== null && elapsed() >= durationMs);
-  let batch: EventInputOf<EventKind>[] = [];
-  async function flush(): Promise<void> {
-    if (batch.length === 0) return;
-    const events = batch;
-    batch = [];
-    await client.postEvents(events);
-    for (const event of events) count(event.type, 1);
-  }
-
-  // Publish what is due, then stop or wait a tick: the last round tops up to the duration's share.
-  for (;;) {
-    const due = Math.min(durationMs ?? Number.POSITIVE_INFINITY, elapsed()) * (rate / 1000);
-    let budget = Math.floor(due) + 1 - published;
-    while (budget > 0) {
-      const action = nextAction();
-      budget -= actionSize(action);
+  /** Sends one run's actions in order; consecutive event actions share one request. */
+  async function send(actions: readonly DemoAction[]): Promise<void> {
+    let batch: EventInputOf<EventKind>[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const events = batch;
+      batch = [];
+      await client.postEvents(events);
+      for (const event of events) count(event.type, 1);
+    };
+    for (const action of actions) {
       if (action.kind === 'events') {
         batch.push(...action.events);
         continue;
@@ -106,6 +101,22 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       count('log_line', lines.length);
     }
     await flush();
+  }
+
+  const stopped = () => signal?.aborted === true || (durationMs !== null && elapsed() >= durationMs);
+  // Publish what is due, then stop or wait a tick: the last round tops up to the duration's share.
+  for (;;) {
+    const due = Math.min(durationMs ?? Number.POSITIVE_INFINITY, elapsed()) * (rate / 1000);
+    const perRun = new Map<RunSimulation, DemoAction[]>();
+    for (let budget = Math.floor(due) + 1 - published; budget > 0; ) {
+      const { run, action } = nextAction();
+      budget -= actionSize(action);
+      const actions = perRun.get(run);
+      if (actions) actions.push(action);
+      else perRun.set(run, [action]);
+    }
+    // Order matters only within a run, so runs are sent side by side, each in its own order.
+    await Promise.all([...perRun.values()].map(send));
     if (stopped()) break;
     await delay(TICK_MS, undefined, { signal }).catch((error: unknown) => {
       if (!signal?.aborted) throw error; // an abort only ends the wait; the loop then stops

@@ -1,4 +1,6 @@
 // The live event page: sign in, then follow the stream with filters, pause, and a run console.
+// First, before any module builds a zod schema:
+import './zod-without-eval.js';
 import { EVENT_KINDS, type EventKind } from '@ironflow/engine';
 import { ApiError, fetchSession, refreshSession, type SessionUser, signIn, signOut, signUp } from './api.js';
 import { byId, element } from './dom.js';
