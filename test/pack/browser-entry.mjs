@@ -1,0 +1,10 @@
+// Bundled for the browser by the pack test: every import must resolve without Node built-ins.
+import { subscribe } from '@ironflow/client';
+import {
+  createWebhookSubscriber,
+  eventJsonSchemas,
+  validateEvent,
+  verifyWebhookSignature,
+} from '@ironflow/engine';
+
+export { createWebhookSubscriber, eventJsonSchemas, subscribe, validateEvent, verifyWebhookSignature };
