@@ -47,11 +47,20 @@ export function parseCursor(text: string): Cursor {
   const epoch = match?.[1];
   const digits = match?.[2];
   if (epoch === undefined || digits === undefined) {
-    throw new InvalidCursorError(String(text));
+    throw new InvalidCursorError(typeof text === 'string' ? text : echo(text));
   }
   const seq = Number(digits);
   if (seq < 1 || !Number.isSafeInteger(seq)) {
     throw new InvalidCursorError(text);
   }
   return { epoch, seq };
+}
+
+/** A non-string as `String` shows it, or by its tag when it cannot be converted (`{ toString: '' }`). */
+function echo(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
