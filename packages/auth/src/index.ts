@@ -1,8 +1,15 @@
 // Tokens: minting and verifying HS256 access and refresh tokens.
+export { createTokenService, type TokenService, type TokenServiceOptions } from './token-service.js';
+export type { AccessClaims, RefreshClaims, TokenClaims, TokenSubject, TokenType } from './token-claims.js';
 
 // Koa middleware: users by access token, workers by WORKER_TOKEN.
 export { type AuthMiddlewareOptions, type AuthState, createAuthMiddleware } from './auth-middleware.js';
+export { createWorkerAuthMiddleware } from './worker-auth-middleware.js';
 export { ACCESS_TOKEN_COOKIE, REFRESH_TOKEN_COOKIE } from './cookie-names.js';
+
+// Passwords: scrypt hashing.
+export { hashPassword, passwordNeedsRehash, verifyPassword } from './password.js';
+
 // Errors.
 export {
   AuthError,
@@ -11,8 +18,3 @@ export {
   InvalidWorkerTokenError,
   MissingTokenError,
 } from './errors.js';
-// Passwords: scrypt hashing.
-export { hashPassword, passwordNeedsRehash, verifyPassword } from './password.js';
-export type { AccessClaims, RefreshClaims, TokenClaims, TokenSubject, TokenType } from './token-claims.js';
-export { createTokenService, type TokenService, type TokenServiceOptions } from './token-service.js';
-export { createWorkerAuthMiddleware } from './worker-auth-middleware.js';

@@ -1,26 +1,4 @@
-// Subscribing to the stream
-
-// Backoff
-export { type BackoffSettings, backoffDelay } from './backoff-delay.js';
-// The stream URL
-export { buildStreamUrl, EVENTS_PATH, type StreamQuery } from './build-stream-url.js';
-// Errors
-export {
-  ClientError,
-  EventsLostError,
-  HandlerError,
-  InvalidClientOptionError,
-  InvalidEventPayloadError,
-  StreamConnectionError,
-} from './errors.js';
-// EventSource seam
-export type {
-  EventSourceConstructor,
-  EventSourceInitLike,
-  EventSourceLike,
-  StreamFetch,
-  StreamFetchInit,
-} from './event-source-like.js';
+// Subscribing to the stream.
 export { subscribe } from './subscribe.js';
 export type {
   EventMeta,
@@ -32,3 +10,26 @@ export type {
   SubscriptionState,
   TokenSource,
 } from './subscription-types.js';
+
+// The EventSource seam (the browser's, or the `eventsource` package in Node).
+export type {
+  EventSourceConstructor,
+  EventSourceInitLike,
+  EventSourceLike,
+  StreamFetch,
+  StreamFetchInit,
+} from './event-source-like.js';
+
+// The stream URL and the reconnection backoff.
+export { buildStreamUrl, EVENTS_PATH, type StreamQuery } from './build-stream-url.js';
+export { type BackoffSettings, backoffDelay } from './backoff-delay.js';
+
+// Errors.
+export {
+  ClientError,
+  EventsLostError,
+  HandlerError,
+  InvalidClientOptionError,
+  InvalidEventPayloadError,
+  StreamConnectionError,
+} from './errors.js';

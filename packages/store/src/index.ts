@@ -1,6 +1,32 @@
-// Cursors
+// The event log interface and its cursors.
+export type {
+  EventLog,
+  EventLogBounds,
+  EventLogListener,
+  EventLogReadOptions,
+  StoredEvent,
+} from './event-log.js';
 export { type Cursor, formatCursor, parseCursor } from './cursor.js';
-// Errors
+
+// The user store interface.
+export type { NewUser, User, UserStore } from './user-store.js';
+
+// The in-memory backends (the embedded default).
+export { createMemoryEventLog, type MemoryEventLogOptions } from './memory/memory-event-log.js';
+export type { ListenerErrorHandler } from './memory/tail.js';
+export { createMemoryUserStore, type MemoryUserStoreOptions } from './memory/memory-user-store.js';
+
+// The PostgreSQL backends (several server instances on one database).
+export { createPostgresEventLog, type PostgresEventLogOptions } from './postgres/postgres-event-log.js';
+export type { ReconnectOptions } from './postgres/log-tail.js';
+export type { PostgresConnectionOptions } from './postgres/pool.js';
+export {
+  createPostgresUserStore,
+  type PostgresUserStore,
+  type PostgresUserStoreOptions,
+} from './postgres/postgres-user-store.js';
+
+// Errors.
 export {
   EventLogClosedError,
   type EventValidationDetail,
@@ -9,25 +35,3 @@ export {
   StoreError,
   UserExistsError,
 } from './errors.js';
-// The event log interface and its in-memory backend
-export type {
-  EventLog,
-  EventLogBounds,
-  EventLogListener,
-  EventLogReadOptions,
-  StoredEvent,
-} from './event-log.js';
-export { createMemoryEventLog, type MemoryEventLogOptions } from './memory/memory-event-log.js';
-export { createMemoryUserStore, type MemoryUserStoreOptions } from './memory/memory-user-store.js';
-export type { ListenerErrorHandler } from './memory/tail.js';
-export type { ReconnectOptions } from './postgres/log-tail.js';
-export type { PostgresConnectionOptions } from './postgres/pool.js';
-// The PostgreSQL backends (several server instances on one database)
-export { createPostgresEventLog, type PostgresEventLogOptions } from './postgres/postgres-event-log.js';
-export {
-  createPostgresUserStore,
-  type PostgresUserStore,
-  type PostgresUserStoreOptions,
-} from './postgres/postgres-user-store.js';
-// The user store interface and its in-memory backend
-export type { NewUser, User, UserStore } from './user-store.js';
