@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { describeEventLog } from './contract/event-log-contract.js';
 import { logLine, runCreated } from './contract/events.js';
 import { adminPool, databaseUrl, freshSchema, skipPostgres } from './support/postgres.js';
+import { waitFor } from './support/wait.js';
 
 describe.skipIf(skipPostgres)('PostgreSQL event log', () => {
   const opened: EventLog[] = [];
@@ -106,12 +107,3 @@ describe.skipIf(skipPostgres)('PostgreSQL event log', () => {
     ).rejects.toThrow(/retentionHours must be a positive number/);
   });
 });
-
-/** Polls a condition every 10 ms, bounded: the waited-for effect has no event of its own. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

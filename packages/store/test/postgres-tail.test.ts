@@ -9,19 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { collect } from './contract/collector.js';
 import { logLine, runCreated } from './contract/events.js';
 import { adminPool, databaseUrl, freshSchema, skipPostgres } from './support/postgres.js';
-
-/** Rejects naming `what` unless `promise` settles within `ms`. */
-async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { within } from './support/wait.js';
 
 const range = (count: number) => Array.from({ length: count }, (_, index) => index + 1);
 
