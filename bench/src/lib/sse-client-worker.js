@@ -87,8 +87,12 @@ class Client {
       let j = i + SEQ.length;
       for (let c = text.charCodeAt(j); c >= 48 && c <= 57; c = text.charCodeAt(++j)) seq = seq * 10 + c - 48;
       if (options.trackIds) {
-        const idAt = text.lastIndexOf('id: ', i);
-        if (idAt >= 0) this.lastId = text.slice(idAt + 4, text.indexOf('\n', idAt));
+        // `id:` with or without the optional space (better-sse writes none).
+        const idAt = text.lastIndexOf('id:', i);
+        if (idAt >= 0) {
+          const from = text.charCodeAt(idAt + 3) === 32 ? idAt + 4 : idAt + 3;
+          this.lastId = text.slice(from, text.indexOf('\n', idAt));
+        }
       }
       this.onSeq(seq, text, j);
       pos = j;

@@ -10,7 +10,7 @@ export default {
   id: 's3',
   title: 'S3 idle',
   method: (s) =>
-    `A fresh server per level (${s.levels.join(' and ')} idle streams on everything). Server RSS after a full GC (SIGUSR2 → gc() in Node servers; nginx has no GC) before and after opening the streams and letting them settle 2 s; per connection = difference / streams. Then 10 events check every stream still delivers.`,
+    `A fresh server per level (${s.levels.join(' and ')} idle streams on everything). Server RSS after a full GC (SIGUSR2 → gc() in Node servers; nginx has no GC) before and after opening the streams and letting them settle (2 s); per connection = difference / streams. Then 10 events check every stream still delivers.`,
   async run(target, s, ctx) {
     const rows = [];
     for (const level of s.levels) {
@@ -20,7 +20,7 @@ export default {
         await server.gc();
         const before = rssOf(server);
         clients = await openClients(server, { count: level, workers: ctx.workers });
-        await sleep(2_000);
+        await sleep(ctx.settleMs);
         await server.gc();
         const after = rssOf(server);
         const check = await deliveryRound({
