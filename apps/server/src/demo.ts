@@ -85,7 +85,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     let batch: EventInputOf<EventKind>[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
-      const events = batch;
+      // Stamped when sent, not when simulated, so times follow the log's order (a status change
+      // and its run_failed keep sharing one time).
+      const at = new Date().toISOString();
+      const events = batch.map((event) => ({ ...event, at }));
       batch = [];
       await client.postEvents(events);
       for (const event of events) count(event.type, 1);

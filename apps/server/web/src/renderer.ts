@@ -208,7 +208,7 @@ export class Renderer {
 }
 
 function eventRow({ cursor, event }: Received): HTMLLIElement {
-  const row = element('li', `event kind-${event.type}`);
+  const row = element('li', 'event');
   row.dataset.kind = event.type;
   if (cursor) row.dataset.cursor = cursor;
   const time = element('time', 'event-time', formatTime(event.at));
