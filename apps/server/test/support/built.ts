@@ -83,7 +83,8 @@ export function spawnServer(env: Record<string, string>, entry = mainPath): Serv
     }
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal }));
+    // 'close', not 'exit': it fires once stdout and stderr are drained, so the last log lines are in.
+    child.on('close', (code, signal) => resolve({ code, signal }));
   });
 
   return {
