@@ -28,7 +28,7 @@ export class Connection {
   lastWriteMs: number;
   delivered = 0;
   readonly openedAtMs: number;
-  /** Frames queued during one dispatch batch, written together with one corked flush. */
+  /** Frames queued during one dispatch batch, written together as one chunk. */
   pending: Buffer[] = [];
 
   constructor(
@@ -68,20 +68,28 @@ export class Connection {
     });
   }
 
+  /**
+   * Writes the frames queued during one dispatch batch as one chunk: on a chunked HTTP response
+   * each `write` costs a chunk header and a pass through the stream machinery, which dominated
+   * fan-out of batches to many streams (see BENCHMARKS.md).
+   */
   flushPending(nowMs: number): void {
     const frames = this.pending;
     if (frames.length === 0) return;
     this.pending = [];
+    this.send(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames), frames.length, nowMs);
+  }
+
+  /** Writes `joined`, the whole batch, shared by every stream that matched all of it. */
+  flushJoined(joined: Buffer, nowMs: number): void {
+    const count = this.pending.length;
+    this.pending = [];
+    this.send(joined, count, nowMs);
+  }
+
+  private send(chunk: Buffer, frames: number, nowMs: number): void {
     this.lastWriteMs = nowMs;
-    this.delivered += frames.length;
-    const res = this.subscriber.res;
-    if (frames.length === 1) {
-      res.write(frames[0] as Buffer);
-      return;
-    }
-    // Corking turns a burst of frames into one writev on the socket instead of one syscall each.
-    res.cork();
-    for (const frame of frames) res.write(frame);
-    res.uncork();
+    this.delivered += frames;
+    this.subscriber.res.write(chunk);
   }
 }

@@ -143,6 +143,8 @@ class FanOutHub implements Hub {
   private dispatch(batch: readonly StoredEvent[]): void {
     const now = Date.now();
     const touched: Connection[] = [];
+    /** Every frame built for this batch, in log order. */
+    const frames: Buffer[] = [];
     for (const stored of batch) {
       if (stored.seq <= this.dispatchedSeq) continue;
       this.dispatchedSeq = stored.seq;
@@ -152,7 +154,10 @@ class FanOutHub implements Hub {
         if (stored.seq <= conn.lastSeq) return; // already sent by this stream's replay
         if (userId !== null && !maySee(conn.subscriber, userId)) return;
         conn.lastSeq = stored.seq;
-        frame ??= eventFrame(stored);
+        if (frame === undefined) {
+          frame = eventFrame(stored);
+          frames.push(frame);
+        }
         if (conn.pending.length === 0) touched.push(conn);
         conn.pending.push(frame);
       });
@@ -160,6 +165,9 @@ class FanOutHub implements Hub {
     if (touched.length === 0) return;
     const appendedAtMs = batch[0]?.appendedAtMs;
     let delivered = 0;
+    // A stream's pending frames are an in-order subset of `frames`, so one that has as many has
+    // all of them: those streams share one joined buffer, built once (one write each).
+    let joined: Buffer | undefined;
     for (const conn of touched) {
       // Close rather than skip: the client reconnects with its cursor and catches up from the log.
       if (conn.bufferedBytes > this.settings.maxBufferedBytes) {
@@ -168,7 +176,12 @@ class FanOutHub implements Hub {
         continue;
       }
       delivered += conn.pending.length;
-      conn.flushPending(now);
+      if (frames.length > 1 && conn.pending.length === frames.length) {
+        joined ??= Buffer.concat(frames);
+        conn.flushJoined(joined, now);
+      } else {
+        conn.flushPending(now);
+      }
     }
     this.metrics.delivered(delivered);
     if (appendedAtMs !== undefined) this.metrics.publishToSend(Math.max(0, Date.now() - appendedAtMs) / 1000);
