@@ -14,7 +14,7 @@ import s2 from './scenarios/s2-filtered.js';
 import s3 from './scenarios/s3-idle.js';
 import s4 from './scenarios/s4-resume.js';
 import s5 from './scenarios/s5-ingest.js';
-import { ironflow } from './targets/ironflow.js';
+import { ironflow, ironflowWith } from './targets/ironflow.js';
 import { ironflowPostgres } from './targets/ironflow-postgres.js';
 import { nchan } from './targets/nchan.js';
 import { betterSse, koaPort, nodeCeiling } from './targets/node-peer.js';
@@ -25,6 +25,8 @@ const { values: args } = parseArgs({
     runs: { type: 'string' },
     scenarios: { type: 'string' },
     targets: { type: 'string' },
+    // `before=DIR,after=DIR`: run ironflow once per @ironflow/api build instead of once.
+    'compare-api': { type: 'string' },
   },
 });
 const mode = args.quick ? 'quick' : 'full';
@@ -54,7 +56,13 @@ const ctx = { workers: 2, timeoutMs: args.quick ? 15_000 : 180_000, settleMs: ar
 const runs = Number(args.runs ?? (args.quick ? 1 : 2));
 
 const allScenarios = [s1, s1Latency, s2, s3, s4, s5];
-const allTargets = [ironflow, nodeCeiling, koaPort, betterSse, nchan];
+const ironflows = args['compare-api']
+  ? args['compare-api'].split(',').map((pair) => {
+      const [label, dir] = pair.split('=');
+      return ironflowWith(`ironflow (${label})`, dir);
+    })
+  : [ironflow];
+const allTargets = [...ironflows, nodeCeiling, koaPort, betterSse, nchan];
 const pick = (list, names, key) =>
   names ? list.filter((item) => names.split(',').includes(item[key])) : list;
 const scenarios = pick(allScenarios, args.scenarios, 'id');
@@ -168,7 +176,7 @@ const meta = {
   sizes,
   clientWorkers: ctx.workers,
 };
-const goals = mode === 'full' ? evaluateGoals(results, sizes.s3.levels.at(-1)) : [];
+const goals = mode === 'full' ? evaluateGoals(results, sizes.s3.levels.at(-1), ironflows.at(-1).name) : [];
 const scenarioInfo = scenarios.map((s) => ({ id: s.id, title: s.title, method: s.method(sizes[s.id]) }));
 const tables = renderTables({
   meta,
@@ -235,7 +243,7 @@ function chart(rows) {
 
 // ironflow's results and the node:http ceiling's (our own reference server: a failure there means
 // the harness is broken) must be clean; a third-party peer's loss is its behaviour, reported above.
-const MUST_PASS = new Set(['ironflow', 'ironflow (PostgreSQL)', 'node:http ceiling']);
+const MUST_PASS = new Set([...ironflows.map((t) => t.name), 'ironflow (PostgreSQL)', 'node:http ceiling']);
 const failedChecks = medians.filter((m) => !m.ok && !m.byDesign && MUST_PASS.has(m.target));
 const fatalErrors = errors.filter((e) => MUST_PASS.has(e.target));
 for (const m of medians.filter((m) => !m.ok && !MUST_PASS.has(m.target))) {

@@ -8,7 +8,7 @@ const NCHAN = 'Nchan';
  * The issue's goals, each judged on ratios taken within one run (same machine state) and then
  * the median over runs. A goal whose peer did not run is "n/a".
  */
-export function evaluateGoals(results, idleLevel) {
+export function evaluateGoals(results, idleLevel, ours = 'ironflow') {
   const runs = [...new Set(results.map((r) => r.run))];
   const value = (run, scenario, caseName, target, pick) => {
     const r = results.find(
@@ -23,9 +23,9 @@ export function evaluateGoals(results, idleLevel) {
   const ratio = (scenario, caseName, pick, other, invert = false) => {
     const ratios = [];
     for (const run of runs) {
-      const ours = value(run, scenario, caseName, 'ironflow', pick);
+      const mine = value(run, scenario, caseName, ours, pick);
       const theirs = value(run, scenario, caseName, other, pick);
-      if (ours && theirs) ratios.push(invert ? theirs / ours : ours / theirs);
+      if (mine && theirs) ratios.push(invert ? theirs / mine : mine / theirs);
     }
     return ratios.length ? median(ratios) : null;
   };

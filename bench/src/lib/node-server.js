@@ -20,8 +20,8 @@ export async function freePort() {
  * Starts `node --expose-gc --import gc-on-signal.js <script>` in its own process, so its CPU and
  * RSS are its own, and resolves once `ready(child)` resolves with the port (bounded: 30 s).
  */
-export async function startNodeServer(script, env, ready) {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', GC_HOOK, script], {
+export async function startNodeServer(script, env, ready, nodeArgs = []) {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', GC_HOOK, ...nodeArgs, script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -9,42 +9,61 @@ import { freePort, startNodeServer } from '../lib/node-server.js';
 const MAIN = fileURLToPath(new URL('../../../apps/server/dist/main.js', import.meta.url));
 const JWT_SECRET = 'bench-jwt-secret-that-is-long-enough-for-hs256!!';
 const WORKER_TOKEN = 'bench-worker-token';
+const API_OVERRIDE = fileURLToPath(new URL('../servers/api-override.js', import.meta.url));
 
 /**
  * ironflow as users run it: the built server (`node apps/server/dist/main.js`, in-memory store)
  * in its own process with LOG_LEVEL=warn and default stream settings. Every client is its own
  * (non-admin) user with its own access token; events go through the ingest route.
  */
-export const ironflow = {
-  name: 'ironflow',
-  description: 'built apps/server (Koa app, hub, in-memory log), ingest route, one user per client',
-  available: () => (existsSync(MAIN) ? null : 'apps/server/dist/main.js missing: run `pnpm run build`'),
-  async start() {
-    const port = await freePort();
-    const server = await startNodeServer(
-      MAIN,
-      { PORT: String(port), JWT_SECRET, WORKER_TOKEN, LOG_LEVEL: 'warn', IRONFLOW_ENV: 'development' },
-      () => waitHealthy(port),
-    );
-    const tokens = createTokenService({ secret: JWT_SECRET, accessTtlSeconds: 3_600 });
-    const publisher = createHttpPublisher(port, { authorization: `Bearer ${WORKER_TOKEN}` });
-    return {
-      ...server,
-      path: ({ runId } = {}) => (runId ? `/api/v1/events?run_id=${runId}` : '/api/v1/events'),
-      headers: () => ({
-        authorization: `Bearer ${tokens.mintAccess({ userId: randomUUID(), username: 'bench', isAdmin: false })}`,
-      }),
-      async publish(events) {
-        const status = await publisher.post('/api/v1/internal/events', JSON.stringify(events));
-        if (status !== 202) throw new Error(`ironflow ingest answered ${status}`);
-      },
-      async stop() {
-        publisher.close();
-        await server.stop();
-      },
-    };
-  },
-};
+export const ironflow = ironflowWith('ironflow', null);
+
+/**
+ * The same server with `@ironflow/api` loaded from another build (`apiDist`), to compare two
+ * builds of the hub in one run.
+ */
+export function ironflowWith(name, apiDist) {
+  return {
+    name,
+    description: apiDist
+      ? `built apps/server with @ironflow/api from ${apiDist}`
+      : 'built apps/server (Koa app, hub, in-memory log), ingest route, one user per client',
+    available: () => (existsSync(MAIN) ? null : 'apps/server/dist/main.js missing: run `pnpm run build`'),
+    async start() {
+      const port = await freePort();
+      const server = await startNodeServer(
+        MAIN,
+        {
+          PORT: String(port),
+          JWT_SECRET,
+          WORKER_TOKEN,
+          LOG_LEVEL: 'warn',
+          IRONFLOW_ENV: 'development',
+          ...(apiDist ? { IRONFLOW_BENCH_API_DIST: apiDist } : {}),
+        },
+        () => waitHealthy(port),
+        apiDist ? ['--import', API_OVERRIDE] : [],
+      );
+      const tokens = createTokenService({ secret: JWT_SECRET, accessTtlSeconds: 3_600 });
+      const publisher = createHttpPublisher(port, { authorization: `Bearer ${WORKER_TOKEN}` });
+      return {
+        ...server,
+        path: ({ runId } = {}) => (runId ? `/api/v1/events?run_id=${runId}` : '/api/v1/events'),
+        headers: () => ({
+          authorization: `Bearer ${tokens.mintAccess({ userId: randomUUID(), username: 'bench', isAdmin: false })}`,
+        }),
+        async publish(events) {
+          const status = await publisher.post('/api/v1/internal/events', JSON.stringify(events));
+          if (status !== 202) throw new Error(`ironflow ingest answered ${status}`);
+        },
+        async stop() {
+          publisher.close();
+          await server.stop();
+        },
+      };
+    },
+  };
+}
 
 async function waitHealthy(port) {
   for (let i = 0; i < 300; i++) {
