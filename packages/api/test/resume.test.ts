@@ -208,6 +208,47 @@ describe('resume', () => {
   });
 });
 
+describe('resume across instances', () => {
+  it('resumes exactly a cursor the log holds but this instance has not been told of yet', async () => {
+    const inner = createMemoryEventLog();
+    let lag = 0;
+    // Another instance appended: the table holds the events, this instance's bounds lag behind.
+    const lagging: EventLog = {
+      get epoch() {
+        return inner.epoch;
+      },
+      append: (inputs) => inner.append(inputs),
+      bounds: () => ({ ...inner.bounds(), headSeq: inner.bounds().headSeq - lag }),
+      read: (options) => inner.read(options),
+      subscribe: (listener) => inner.subscribe(listener),
+      prune: () => inner.prune(),
+      close: () => inner.close(),
+    };
+    const srv = await server({ log: lagging });
+    await publish(srv, 5);
+    lag = 2;
+    const client = await stream(srv, '', { 'last-event-id': cursorFor(srv, 4) });
+    await client.waitForMessages(1);
+    lag = 0;
+    await publish(srv, 1);
+    await client.waitForMessages(2);
+    expect(client.messages.map((m) => m.event)).not.toContain('gap');
+    expect(client.messages.map((m) => seqOf(m.id))).toEqual([5, 6]);
+  });
+
+  it('still treats a cursor beyond everything the log holds as now, with a gap', async () => {
+    const srv = await server();
+    await publish(srv, 2);
+    const client = await stream(srv, '', { 'last-event-id': cursorFor(srv, 7) });
+    await client.waitForMessages(1);
+    expect(JSON.parse(client.messages[0]?.data ?? '')).toEqual({
+      type: 'gap',
+      requested: cursorFor(srv, 7),
+      resumed_after: cursorFor(srv, 2),
+    });
+  });
+});
+
 /**
  * The memory log answers reads at once and tells its tail synchronously, so appends can never
  * land inside a replay's seam. A database-backed log does both asynchronously; this wrapper

@@ -6,6 +6,12 @@ import type { Hub } from '../sse/hub.js';
 import { planResume } from '../sse/resume-plan.js';
 import { parseStreamQuery } from './stream-query.js';
 
+const STREAM_HEAD = {
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-cache',
+  'X-Accel-Buffering': 'no',
+} as const;
+
 export interface EventsStreamDeps {
   readonly log: EventLog;
   readonly hub: Hub;
@@ -14,10 +20,18 @@ export interface EventsStreamDeps {
 
 /** `GET /api/v1/events`: authenticate, validate the query, then hand the socket to the hub. */
 export function mountEventsStream(router: Router, deps: EventsStreamDeps): void {
-  router.get('/api/v1/events', deps.authenticate, (ctx) => {
+  router.get('/api/v1/events', deps.authenticate, async (ctx) => {
     const query = parseStreamQuery(ctx.query, ctx.get('last-event-id'));
+    if (ctx.method === 'HEAD') {
+      // A HEAD response can carry no body, so a stream opened for it would never send a byte (Node
+      // holds the head back until the end) while taking a slot under the stream limits: answer
+      // with the stream's head and end.
+      ctx.set(STREAM_HEAD);
+      ctx.status = 200;
+      return;
+    }
     const claims = (ctx.state as AuthState).user;
-    const plan = planResume(query.resume, deps.log);
+    const plan = await planResume(query.resume, deps.log);
     deps.hub.open(
       {
         res: ctx.res,

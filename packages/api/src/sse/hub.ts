@@ -75,6 +75,8 @@ class FanOutHub implements Hub {
   }
 
   open(subscriber: StreamSubscriber, plan: ResumePlan): void {
+    // The client may have hung up while the route was planning; its 'close' has passed already.
+    if (subscriber.res.destroyed) return;
     if (this.closing) throw serviceUnavailable('server is shutting down');
     if (this.connections.size >= this.settings.maxStreams) throw serviceUnavailable('too many open streams');
     const userStreams = this.streamsByUser.get(subscriber.userId) ?? 0;

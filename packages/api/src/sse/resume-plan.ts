@@ -42,8 +42,16 @@ function badRequestFor(text: string): never {
  * Decides where a stream starts, against the log's current bounds (SPEC §3 "Resume"): exact
  * resume when the cursor is retained; otherwise a `gap` notice and everything retained; a
  * cursor ahead of the log is treated as "now".
+ *
+ * "Ahead" is checked against the log itself, not only its cached bounds: with several instances
+ * on one database, a client may bring a cursor from an instance whose tail is a few milliseconds
+ * ahead of this one's. Resuming such a cursor exactly (rather than "now") avoids both a false
+ * `gap` and duplicates once this instance's tail catches up.
  */
-export function planResume(request: ResumeRequest, log: Pick<EventLog, 'epoch' | 'bounds'>): ResumePlan {
+export async function planResume(
+  request: ResumeRequest,
+  log: Pick<EventLog, 'epoch' | 'bounds' | 'read'>,
+): Promise<ResumePlan> {
   if (request.kind === 'live') return { afterSeq: null, gap: null };
 
   const { oldestSeq, headSeq } = log.bounds();
@@ -56,8 +64,10 @@ export function planResume(request: ResumeRequest, log: Pick<EventLog, 'epoch' |
     return { afterSeq: lostUpTo, gap: gapNotice(request.text, resumedAfter) };
   }
   if (request.seq > headSeq) {
-    const now = headSeq === 0 ? null : formatCursor(log.epoch, headSeq);
-    return { afterSeq: null, gap: gapNotice(request.text, now) };
+    const [atCursor] = await log.read({ afterSeq: request.seq - 1, limit: 1 });
+    if (atCursor?.seq === request.seq) return { afterSeq: request.seq, gap: null };
+    const now = log.bounds().headSeq;
+    return { afterSeq: null, gap: gapNotice(request.text, now === 0 ? null : formatCursor(log.epoch, now)) };
   }
   if (request.seq < lostUpTo) {
     return { afterSeq: lostUpTo, gap: gapNotice(request.text, resumedAfter) };
