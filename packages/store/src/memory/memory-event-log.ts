@@ -1,9 +1,10 @@
-import { type EventKind, type IronflowEvent, runIdOf, serializeEvent, validateEvent } from '@ironflow/engine';
+import { type EventKind, type IronflowEvent, runIdOf, serializeEvent } from '@ironflow/engine';
 import { formatCursor, isValidEpoch } from '../cursor.js';
 import { generateEpoch } from '../epoch.js';
-import { EventLogClosedError, type EventValidationDetail, EventValidationError } from '../errors.js';
+import { EventLogClosedError } from '../errors.js';
 import type { EventLog, EventLogReadOptions, StoredEvent } from '../event-log.js';
 import { normaliseReadOptions } from '../read-options.js';
+import { validateBatch } from '../validate-batch.js';
 import { Queue } from './queue.js';
 import { SeqIndex, type SeqRange } from './seq-index.js';
 import { createTail, type ListenerErrorHandler, reportToConsole } from './tail.js';
@@ -53,7 +54,6 @@ const always: Keep = () => true;
 export function createMemoryEventLog(options: MemoryEventLogOptions = {}): EventLog {
   const { historyLimit = 100_000, epoch = generateEpoch(), now, onListenerError = reportToConsole } = options;
   checkOptions(historyLimit, epoch, now, onListenerError);
-  const validateOptions = now === undefined ? undefined : { now };
 
   // `events` holds consecutive seqs, so seq s sits at position s - oldestSeq.
   const events = new Queue<StoredEvent>();
@@ -98,17 +98,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
 
   async function append(inputs: readonly unknown[]): Promise<StoredEvent[]> {
     if (closed) throw new EventLogClosedError();
-    if (!Array.isArray(inputs)) {
-      throw new TypeError('append expects an array of events; wrap a single event as [event]');
-    }
-    const valid: IronflowEvent[] = [];
-    const details: EventValidationDetail[] = [];
-    inputs.forEach((input, index) => {
-      const result = validateEvent(input, validateOptions);
-      if (result.ok) valid.push(result.event);
-      else for (const { path, message } of result.issues) details.push({ index, path, message });
-    });
-    if (details.length > 0) throw new EventValidationError(details, inputs.length);
+    const valid = validateBatch(inputs, now);
     if (valid.length === 0) return [];
 
     // From here on nothing awaits, so concurrent appends cannot interleave.

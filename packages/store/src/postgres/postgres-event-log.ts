@@ -2,12 +2,12 @@ import { EventLogClosedError } from '../errors.js';
 import type { EventLog, EventLogBounds, EventLogReadOptions, StoredEvent } from '../event-log.js';
 import { type ListenerErrorHandler, reportToConsole } from '../memory/tail.js';
 import { normaliseReadOptions } from '../read-options.js';
+import { validateBatch } from '../validate-batch.js';
 import { deleteExpired, insertBatch, selectBounds, selectPage, storedFromRow } from './event-queries.js';
 import { createLogTail, type ReconnectOptions } from './log-tail.js';
 import { migrate } from './migrations.js';
 import { isValidSchemaName, schemaNames } from './names.js';
 import { type PostgresConnectionOptions, resolvePool } from './pool.js';
-import { validateBatch } from './validate-batch.js';
 
 /** Options of {@link createPostgresEventLog}. */
 export interface PostgresEventLogOptions extends PostgresConnectionOptions {

@@ -1,5 +1,5 @@
 import { type IronflowEvent, validateEvent } from '@ironflow/engine';
-import { type EventValidationDetail, EventValidationError } from '../errors.js';
+import { type EventValidationDetail, EventValidationError } from './errors.js';
 
 /**
  * Validates an appended batch all-or-nothing, as every log must: returns the canonical events,
