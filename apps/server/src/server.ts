@@ -35,6 +35,8 @@ export interface RunningServer {
 // it bounds slow uploads of the 2 MiB ingest body instead. keepAliveTimeout keeps Node's 5 s.
 const HEADERS_TIMEOUT_MS = 30_000;
 const REQUEST_TIMEOUT_MS = 60_000;
+/** How long shutdown waits for queued webhook deliveries (the process deadline is 10 s). */
+const WEBHOOK_DRAIN_MS = 3_000;
 
 interface Stores {
   readonly log: EventLog;
@@ -129,9 +131,18 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
 
-  // Let in-flight webhook deliveries finish (the caller's deadline bounds this), then close.
+  // Give queued webhook deliveries a bounded grace, well inside the shutdown deadline: a dead
+  // receiver must not turn a clean SIGTERM into a forced exit. What is left is logged, not kept.
   async function closeBackends(): Promise<void> {
-    await publisher.idle();
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), WEBHOOK_DRAIN_MS);
+    });
+    const drained = await Promise.race([publisher.idle().then(() => 'idle' as const), graceOver]);
+    clearTimeout(timer);
+    if (drained === 'timeout') {
+      logger.warn({ graceMs: WEBHOOK_DRAIN_MS }, 'webhook deliveries still pending at shutdown were dropped');
+    }
     publisher.close();
     await closeStores();
   }

@@ -89,7 +89,7 @@ describe('webhooks from the built server', () => {
 
   it('a receiver that never answers does not delay the stream', async () => {
     const hooks = await receiver(false);
-    const { url } = await start({ WEBHOOK_URL: hooks.url, WEBHOOK_EVENTS: 'run_created' });
+    const { server, url } = await start({ WEBHOOK_URL: hooks.url, WEBHOOK_EVENTS: 'run_created' });
     const { stdout: token } = await runCli(['token', '--user', 'alice', '--admin']);
     const response = await fetch(`${url}/api/v1/events?types=run_created`, {
       headers: { authorization: `Bearer ${token.trim()}` },
@@ -126,5 +126,13 @@ describe('webhooks from the built server', () => {
     // The webhook is still on its first attempt of the first event, which the receiver holds open.
     expect(hooks.hooks).toHaveLength(1);
     await reader.cancel();
+
+    // Nor does it turn a SIGTERM into a forced exit: shutdown drops what is still queued.
+    server.child.kill('SIGTERM');
+    expect(await within(9_000, 'a clean exit despite the stuck webhook', server.exited)).toEqual({
+      code: 0,
+      signal: null,
+    });
+    expect(server.stdoutLines.some((line) => line.includes('webhook deliveries still pending'))).toBe(true);
   });
 });
