@@ -22,9 +22,18 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+/** A non-string `type` as JSON; one nested too deep for `JSON.stringify` (a stack overflow) is described. */
+function shownType(type: unknown): string {
+  try {
+    return JSON.stringify(type) ?? String(type);
+  } catch {
+    return describe(type);
+  }
+}
+
 function unknownKind(type: unknown): EventIssue {
   // A string is quoted as given (the SPEC's message); anything else as JSON, `undefined` when missing.
-  const text = typeof type === 'string' ? type : (JSON.stringify(type) ?? String(type));
+  const text = typeof type === 'string' ? type : shownType(type);
   return { path: 'type', message: new UnknownEventKindError(text).message };
 }
 

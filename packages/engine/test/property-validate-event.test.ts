@@ -307,6 +307,25 @@ describe('validateEvent, property-based', () => {
     );
   });
 
+  it('never throws for values nested deeper than JSON.stringify can go (a 413-sized body can hold them)', () => {
+    const deep = (depth: number) => JSON.parse('['.repeat(depth) + ']'.repeat(depth));
+    fc.assert(
+      fc.property(
+        fc.constantFrom('type', 'run_id', 'labels', 'at'),
+        fc.integer({ min: 1, max: 200_000 }),
+        (field, depth) => {
+          const result = validateEvent({ type: 'run_status_changed', [field]: deep(depth) });
+          expect(result.ok).toBe(false);
+        },
+      ),
+      { seed: SEED, numRuns: 30 },
+    );
+    expect(validateEvent({ type: deep(200_000) })).toEqual({
+      ok: false,
+      issues: [{ path: 'type', message: 'unknown event kind: an array' }],
+    });
+  });
+
   it('names any unknown type in the single issue, at path type', () => {
     fc.assert(
       fc.property(
