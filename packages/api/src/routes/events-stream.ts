@@ -30,6 +30,9 @@ export function mountEventsStream(router: Router, deps: EventsStreamDeps): void 
       ctx.status = 200;
       return;
     }
+    // The stream takes no body; discard any, so the socket keeps being read and the client's
+    // hang-up is seen at once (an unread body pauses the socket, hiding the close until a write).
+    ctx.req.resume();
     const claims = (ctx.state as AuthState).user;
     const plan = await planResume(query.resume, deps.log);
     deps.hub.open(
