@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AppDeps, createApp, type IronflowApp } from '@ironflow/api';
 import { createTokenService, type TokenService } from '@ironflow/auth';
@@ -71,14 +71,10 @@ export async function startStreamServer(options: StreamServerOptions = {}): Prom
         isAdmin: user.isAdmin ?? true,
       }),
     async ingest(events) {
-      const response = await fetch(`${url}/api/v1/internal/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${WORKER_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify(events),
-      });
-      if (response.status !== 202) throw new Error(`ingest: ${response.status} ${await response.text()}`);
+      const response = await postWithoutKeepAlive(`${url}/api/v1/internal/events`, JSON.stringify(events));
+      if (response.status !== 202) throw new Error(`ingest: ${response.status} ${response.body}`);
       // A batch gets consecutive seqs (SPEC §4), so its cursors follow from the first one.
-      const { data } = (await response.json()) as { data: { first_id: string } };
+      const { data } = JSON.parse(response.body) as { data: { first_id: string } };
       const first = parseCursor(data.first_id);
       return events.map((_, index) => formatCursor(first.epoch, first.seq + index));
     },
@@ -92,4 +88,31 @@ export async function startStreamServer(options: StreamServerOptions = {}): Prom
       await once(server, 'close');
     },
   };
+}
+
+/**
+ * POSTs on a connection of its own: tests restart servers on the same port, and a pooled
+ * keep-alive socket to the old one (what `fetch` would reuse) fails the next request.
+ */
+function postWithoutKeepAlive(url: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { authorization: `Bearer ${WORKER_TOKEN}`, 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
