@@ -1,9 +1,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const mainPath = fileURLToPath(new URL('../../../apps/server/dist/main.js', import.meta.url));
-const harnessPath = fileURLToPath(new URL('./server-harness.mjs', import.meta.url));
+/** The repository root: the nearest folder up with pnpm-workspace.yaml (works from a bundle too). */
+function findRepoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'pnpm-workspace.yaml'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('cannot find the repository root (pnpm-workspace.yaml)');
+    dir = parent;
+  }
+  return dir;
+}
+
+export const repoRoot = findRepoRoot();
+export const mainPath = path.join(repoRoot, 'apps/server/dist/main.js');
+const harnessPath = path.join(repoRoot, 'test/reliability/support/server-harness.mjs');
 
 export const JWT_SECRET = 'reliability-secret-0123456789abcdef0123456789';
 export const WORKER_TOKEN = 'reliability-worker-token-0123456789abcdef';

@@ -1,0 +1,454 @@
+// The soak: many subscribers with random filters, random disconnects that resume with their cursor
+// (Last-Event-ID), a few stalled readers that the slow-client bound closes, several publishers. At the
+// end every subscriber's sequence must equal the log's matching sequence (no loss, no duplicate, in
+// order) and the server's heap after GC must be back within 10 % of where it started.
+//
+//   pnpm soak --duration 240 --subscribers 2000 [--publishers 4] [--slow 10] [--seed 1]
+//
+// The server is the built one (apps/server/dist) in a child process with --expose-gc; its log is
+// pre-filled to EVENT_HISTORY_LIMIT first, so it holds the same number of events at start and end.
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import {
+  type HarnessedServer,
+  JWT_SECRET,
+  startHarnessedServer,
+  WORKER_TOKEN,
+  within,
+} from '../reliability/support/harness.js';
+import { SseReader } from '../reliability/support/sse-reader.js';
+
+export interface SoakOptions {
+  readonly durationMs: number;
+  readonly subscribers: number;
+  readonly publishers: number;
+  readonly slowReaders: number;
+  readonly seed: number;
+  /** Events kept by the in-memory log; pre-filled before the baseline. @default 20000 */
+  readonly historyLimit?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface SoakReport {
+  readonly subscribers: number;
+  readonly durationMs: number;
+  readonly eventsPublished: number;
+  readonly deliveries: number;
+  readonly reconnects: number;
+  readonly slowCloses: number;
+  readonly gaps: number;
+  readonly lost: number;
+  readonly duplicated: number;
+  readonly outOfOrder: number;
+  readonly mismatchedSubscribers: number;
+  readonly heapBefore: number;
+  readonly heapAfter: number;
+  readonly rssBefore: number;
+  readonly rssPeak: number;
+  readonly rssAfter: number;
+}
+
+const KINDS = ['run_created', 'step_completed', 'log_line', 'approval_granted'] as const;
+type Kind = (typeof KINDS)[number];
+const RUNS = Array.from({ length: 24 }, (_, i) => `0193a1f2-7c4e-7b21-9d3a-${String(i).padStart(12, '0')}`);
+const STEP = '0193a1f2-8000-7000-8000-000000000001';
+
+/** mulberry32: a small seeded generator, so a soak can be replayed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+function accessToken(userId: string): string {
+  const iat = Math.floor(Date.now() / 1000);
+  const claims = {
+    sub: userId,
+    user_id: userId,
+    jti: userId,
+    iat,
+    exp: iat + 3600,
+    typ: 'access',
+    username: 'soak',
+    is_admin: false,
+  };
+  const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
+  return `${body}.${createHmac('sha256', JWT_SECRET).update(body).digest('base64url')}`;
+}
+
+function event(kind: Kind, runId: string, n: number): Record<string, unknown> {
+  switch (kind) {
+    case 'run_created':
+      return { type: kind, run_id: runId, workflow_name: `soak-${n}` };
+    case 'step_completed':
+      return {
+        type: kind,
+        run_id: runId,
+        step_id: STEP,
+        step_name: 'build',
+        kind: 'shell',
+        duration_ms: n,
+        cost_usd: 0,
+      };
+    case 'log_line':
+      // Long lines fill the stalled readers' buffers faster.
+      return {
+        type: kind,
+        id: crypto.randomUUID(),
+        run_id: runId,
+        step_id: STEP,
+        step_name: 'build',
+        stream: 'stdout',
+        line: `${n} ${'x'.repeat(1500)}`,
+      };
+    case 'approval_granted':
+      return { type: kind, run_id: runId, approved_by: 'soak' };
+  }
+}
+
+interface Published {
+  readonly seq: number;
+  readonly cursor: string;
+  readonly kind: Kind;
+  readonly runId: string;
+}
+
+const seqOf = (cursor: string) => Number(cursor.slice(cursor.lastIndexOf('-') + 1));
+
+async function ingest(
+  url: string,
+  events: readonly Record<string, unknown>[],
+): Promise<{ first: string; last: string }> {
+  const response = await fetch(`${url}/api/v1/internal/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${WORKER_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(events),
+  });
+  if (response.status !== 202)
+    throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
+  const { data } = (await response.json()) as { data: { first_id: string; last_id: string } };
+  return { first: data.first_id, last: data.last_id };
+}
+
+async function metric(url: string, pattern: RegExp): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(pattern.exec(text)?.[1] ?? 0);
+}
+
+/** The child's resident set from /proc (Linux), 0 where that is not available. */
+function rssOf(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+class Subscriber {
+  readonly received: string[] = [];
+  reader: SseReader | undefined;
+  connects = 0;
+  gaps = 0;
+  stopped = false;
+  slow = false;
+
+  constructor(
+    readonly url: string,
+    readonly token: string,
+    readonly runId: string | null,
+    readonly kinds: readonly Kind[] | null,
+    readonly startCursor: string,
+  ) {}
+
+  matches(p: Published): boolean {
+    return (
+      (this.runId === null || p.runId === this.runId) && (this.kinds === null || this.kinds.includes(p.kind))
+    );
+  }
+
+  get lastId(): string {
+    return this.received.at(-1) ?? this.startCursor;
+  }
+
+  async connect(): Promise<void> {
+    const query = new URLSearchParams();
+    if (this.runId !== null) query.set('run_id', this.runId);
+    if (this.kinds !== null) query.set('types', this.kinds.join(','));
+    const reader = await SseReader.open(
+      `${this.url}/api/v1/events?${query}`,
+      {
+        authorization: `Bearer ${this.token}`,
+        'last-event-id': this.lastId,
+      },
+      { keepData: false },
+    );
+    if (reader.status !== 200) throw new Error(`stream answered ${reader.status}`);
+    this.connects++;
+    this.reader = reader;
+    let seen = 0;
+    // Record ids as they arrive; a gap message is a failure (a cursor fell out of the log).
+    const record = () => {
+      for (; seen < reader.messages.length; seen++) {
+        const message = reader.messages[seen];
+        if (message?.event === 'gap') this.gaps++;
+        else if (message?.id !== undefined) this.received.push(message.id);
+      }
+    };
+    void reader
+      .waitFor(
+        () => {
+          record();
+          return reader.ended;
+        },
+        'the stream to end',
+        24 * 3600_000,
+      )
+      .then(
+        () => {
+          record();
+          if (!this.stopped) void this.reconnectSoon();
+        },
+        () => {},
+      );
+  }
+
+  async reconnectSoon(): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        await this.connect();
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+      }
+    }
+  }
+
+  /** Drops the connection as a flaky network would; the end handler reconnects with the cursor. */
+  drop(): void {
+    this.reader?.close();
+  }
+}
+
+export async function runSoak(options: SoakOptions): Promise<SoakReport> {
+  const say = options.log ?? (() => {});
+  const rand = random(options.seed);
+  const historyLimit = options.historyLimit ?? 20_000;
+  const server: HarnessedServer = await startHarnessedServer({
+    EVENT_HISTORY_LIMIT: String(historyLimit),
+    SSE_MAX_BUFFERED_BYTES: '65536',
+    SSE_MAX_STREAMS_PER_USER: '100000',
+    SSE_KEEPALIVE_SECS: '5',
+  });
+  const { url } = server;
+  const pid = server.child.pid;
+  try {
+    // Fill the log to its limit, so it holds as many events at the end as at the baseline.
+    say(`pre-filling the log with ${historyLimit} events`);
+    let head = '';
+    for (let n = 0; n < historyLimit; n += 500) {
+      const batch = Array.from({ length: 500 }, (_, i) =>
+        event(KINDS[(n + i) % KINDS.length] as Kind, RUNS[(n + i) % RUNS.length] as string, n + i),
+      );
+      head = (await ingest(url, batch)).last;
+    }
+    const before = await server.memory();
+    say(
+      `baseline heap ${(before.heapUsed / 2 ** 20).toFixed(1)} MiB, RSS ${(before.rss / 2 ** 20).toFixed(1)} MiB`,
+    );
+
+    const users = Array.from({ length: Math.max(1, Math.ceil(options.subscribers / 20)) }, (_, i) =>
+      accessToken(`0193a1f2-0000-7000-8000-${String(i).padStart(12, '0')}`),
+    );
+    const subscribers: Subscriber[] = [];
+    for (let i = 0; i < options.subscribers; i++) {
+      const r = rand();
+      const runId = r < 0.5 ? (RUNS[Math.floor(rand() * RUNS.length)] as string) : null;
+      const kinds = rand() < 0.5 ? KINDS.filter(() => rand() < 0.5) : null;
+      subscribers.push(
+        new Subscriber(
+          url,
+          users[i % users.length] as string,
+          runId,
+          kinds !== null && kinds.length === 0 ? ['log_line'] : kinds,
+          head,
+        ),
+      );
+    }
+    for (let i = 0; i < subscribers.length; i += 50)
+      await Promise.all(subscribers.slice(i, i + 50).map((s) => s.connect()));
+    say(`${subscribers.length} subscribers connected`);
+
+    // Stalled readers: unfiltered, they stop reading until the server closes them, then come back.
+    const slow = subscribers
+      .filter((s) => s.runId === null && s.kinds === null)
+      .slice(0, options.slowReaders);
+    for (const s of slow) s.slow = true;
+
+    const published: Published[] = [];
+    const deadline = Date.now() + options.durationMs;
+    let peakRss = rssOf(pid);
+    const publisher = async (p: number) => {
+      let n = 0;
+      while (Date.now() < deadline) {
+        const batch = Array.from({ length: 1 + Math.floor(rand() * 20) }, () => ({
+          kind: KINDS[Math.floor(rand() * KINDS.length)] as Kind,
+          runId: RUNS[Math.floor(rand() * RUNS.length)] as string,
+        }));
+        const { first } = await ingest(
+          url,
+          batch.map((b) => event(b.kind, b.runId, p * 1e9 + n++)),
+        );
+        const epoch = first.slice(0, first.lastIndexOf('-'));
+        batch.forEach((b, i) => {
+          const seq = seqOf(first) + i;
+          published.push({
+            seq,
+            cursor: `${epoch}-${String(seq).padStart(16, '0')}`,
+            kind: b.kind,
+            runId: b.runId,
+          });
+        });
+        await new Promise((r) => setTimeout(r, 5 + rand() * 20)); // pacing, so publishers leave CPU to the fan-out
+      }
+    };
+    const chaos = async () => {
+      while (Date.now() < deadline) {
+        // Random disconnects: a few subscribers drop every 100 ms and resume with their cursor.
+        for (let k = 0; k < Math.max(1, Math.floor(options.subscribers / 100)); k++) {
+          const s = subscribers[Math.floor(rand() * subscribers.length)] as Subscriber;
+          if (!s.slow) s.drop();
+        }
+        for (const s of slow) {
+          if (s.reader && !s.reader.ended) s.reader.pause();
+        }
+        peakRss = Math.max(peakRss, rssOf(pid));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    await Promise.all([...Array.from({ length: options.publishers }, (_, p) => publisher(p)), chaos()]);
+    say(`published ${published.length} events; settling`);
+
+    // Stop the chaos, let stalled readers read, and wait (bounded) until every subscriber holds the
+    // last event that matches it.
+    for (const s of slow) s.reader?.resume();
+    published.sort((a, b) => a.seq - b.seq);
+    const expected = subscribers.map((s) => published.filter((p) => s.matches(p)).map((p) => p.cursor));
+    await within(
+      120_000,
+      'every subscriber to catch up',
+      (async () => {
+        for (let i = 0; i < subscribers.length; i++) {
+          const s = subscribers[i] as Subscriber;
+          const last = expected[i]?.at(-1);
+          if (last === undefined) continue;
+          while (s.received.at(-1) !== last && !s.received.includes(last)) {
+            s.reader?.resume();
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        }
+      })(),
+    );
+    peakRss = Math.max(peakRss, rssOf(pid));
+
+    let lost = 0;
+    let duplicated = 0;
+    let outOfOrder = 0;
+    let mismatched = 0;
+    let deliveries = 0;
+    subscribers.forEach((s, i) => {
+      const want = expected[i] as string[];
+      const got = s.received;
+      deliveries += got.length;
+      const gotSet = new Set(got);
+      duplicated += got.length - gotSet.size;
+      for (const cursor of want) if (!gotSet.has(cursor)) lost++;
+      for (let k = 1; k < got.length; k++)
+        if (seqOf(got[k] as string) <= seqOf(got[k - 1] as string)) outOfOrder++;
+      if (got.length !== want.length || got.some((c, k) => c !== want[k])) mismatched++;
+    });
+    const reconnects = subscribers.reduce((sum, s) => sum + s.connects - 1, 0);
+    const gaps = subscribers.reduce((sum, s) => sum + s.gaps, 0);
+    const slowCloses = await metric(url, /^ironflow_sse_streams_closed_total\{reason="slow"\} (\d+)/m);
+
+    for (const s of subscribers) {
+      s.stopped = true;
+      s.reader?.close();
+    }
+    await within(
+      60_000,
+      'every stream to close on the server',
+      (async () => {
+        while ((await metric(url, /^ironflow_sse_connections (\d+)/m)) !== 0)
+          await new Promise((r) => setTimeout(r, 50));
+      })(),
+    );
+    const after = await server.memory();
+    say(
+      `heap after GC ${(after.heapUsed / 2 ** 20).toFixed(1)} MiB, RSS ${(after.rss / 2 ** 20).toFixed(1)} MiB`,
+    );
+    return {
+      subscribers: subscribers.length,
+      durationMs: options.durationMs,
+      eventsPublished: published.length,
+      deliveries,
+      reconnects,
+      slowCloses,
+      gaps,
+      lost,
+      duplicated,
+      outOfOrder,
+      mismatchedSubscribers: mismatched,
+      heapBefore: before.heapUsed,
+      heapAfter: after.heapUsed,
+      rssBefore: before.rss,
+      rssPeak: peakRss,
+      rssAfter: after.rss,
+    };
+  } finally {
+    await server.close().catch(() => server.child.kill('SIGKILL'));
+  }
+}
+
+function flag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at === -1 ? undefined : process.argv[at + 1];
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${name} must be a number, got ${value}`);
+  return parsed;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const options: SoakOptions = {
+    durationMs: flag('duration', 60) * 1000,
+    subscribers: flag('subscribers', 1000),
+    publishers: flag('publishers', 4),
+    slowReaders: flag('slow', 10),
+    seed: flag('seed', 1),
+    historyLimit: flag('history', 20_000),
+    log: (line) => console.error(`[soak] ${line}`),
+  };
+  const started = Date.now();
+  const report = await runSoak(options);
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  console.log(JSON.stringify({ ...report, wallMs: Date.now() - started, node: process.version }, null, 2));
+  console.error(
+    `[soak] ${report.subscribers} subscribers, ${report.eventsPublished} events, ${report.deliveries} deliveries, ${report.reconnects} reconnects (${report.slowCloses} slow closes), lost ${report.lost}, duplicated ${report.duplicated}, out of order ${report.outOfOrder}, gaps ${report.gaps}; heap ${mib(report.heapBefore)} → ${mib(report.heapAfter)}; RSS ${mib(report.rssBefore)}, peak ${mib(report.rssPeak)}, after ${mib(report.rssAfter)}`,
+  );
+  const ok =
+    report.lost === 0 &&
+    report.duplicated === 0 &&
+    report.outOfOrder === 0 &&
+    report.gaps === 0 &&
+    report.mismatchedSubscribers === 0 &&
+    report.heapAfter <= report.heapBefore * 1.1;
+  process.exit(ok ? 0 : 1);
+}
