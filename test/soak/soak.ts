@@ -3,7 +3,7 @@
 // end every subscriber's sequence must equal the log's matching sequence (no loss, no duplicate, in
 // order) and the server's heap after GC must be back within 10 % of where it started.
 //
-//   pnpm soak --duration 240 --subscribers 2000 [--publishers 4] [--slow 10] [--seed 1]
+//   pnpm soak --duration 240 --subscribers 2000 [--publishers 4] [--slow 10] [--pause 15] [--seed 1]
 //
 // The server is the built one (apps/server/dist) in a child process with --expose-gc; its log is
 // pre-filled to EVENT_HISTORY_LIMIT first, so it holds the same number of events at start and end.
@@ -17,7 +17,7 @@ import {
   WORKER_TOKEN,
   within,
 } from '../reliability/support/harness.js';
-import { SseReader } from '../reliability/support/sse-reader.js';
+import { type SseMessage, SseReader } from '../reliability/support/sse-reader.js';
 
 export interface SoakOptions {
   readonly durationMs: number;
@@ -25,6 +25,8 @@ export interface SoakOptions {
   readonly publishers: number;
   readonly slowReaders: number;
   readonly seed: number;
+  /** Mean pause of each publisher between batches, in ms (randomised ±50 %). @default 15 */
+  readonly pauseMs?: number;
   /** Events kept by the in-memory log; pre-filled before the baseline. @default 20000 */
   readonly historyLimit?: number;
   readonly log?: (line: string) => void;
@@ -115,7 +117,6 @@ function event(kind: Kind, runId: string, n: number): Record<string, unknown> {
 
 interface Published {
   readonly seq: number;
-  readonly cursor: string;
   readonly kind: Kind;
   readonly runId: string;
 }
@@ -153,10 +154,12 @@ function rssOf(pid: number | undefined): number {
 }
 
 class Subscriber {
-  readonly received: string[] = [];
+  /** Seqs received, across connections (numbers, not cursors: a long soak delivers millions). */
+  readonly received: number[] = [];
   reader: SseReader | undefined;
   connects = 0;
   gaps = 0;
+  foreignEpoch = 0;
   stopped = false;
   slow = false;
 
@@ -165,7 +168,8 @@ class Subscriber {
     readonly token: string,
     readonly runId: string | null,
     readonly kinds: readonly Kind[] | null,
-    readonly startCursor: string,
+    readonly epoch: string,
+    readonly startSeq: number,
   ) {}
 
   matches(p: Published): boolean {
@@ -175,45 +179,33 @@ class Subscriber {
   }
 
   get lastId(): string {
-    return this.received.at(-1) ?? this.startCursor;
+    return `${this.epoch}-${String(this.received.at(-1) ?? this.startSeq).padStart(16, '0')}`;
   }
 
   async connect(): Promise<void> {
     const query = new URLSearchParams();
     if (this.runId !== null) query.set('run_id', this.runId);
     if (this.kinds !== null) query.set('types', this.kinds.join(','));
+    // A gap message is a failure (a cursor fell out of the log); ids are kept as seqs.
+    const onMessage = (message: SseMessage) => {
+      if (message.event === 'gap') this.gaps++;
+      else if (message.id !== undefined) {
+        if (!message.id.startsWith(`${this.epoch}-`)) this.foreignEpoch++;
+        this.received.push(seqOf(message.id));
+      }
+    };
     const reader = await SseReader.open(
       `${this.url}/api/v1/events?${query}`,
-      {
-        authorization: `Bearer ${this.token}`,
-        'last-event-id': this.lastId,
-      },
-      { keepData: false },
+      { authorization: `Bearer ${this.token}`, 'last-event-id': this.lastId },
+      { keepData: false, onMessage },
     );
     if (reader.status !== 200) throw new Error(`stream answered ${reader.status}`);
     this.connects++;
     this.reader = reader;
-    let seen = 0;
-    // Record ids as they arrive; a gap message is a failure (a cursor fell out of the log).
-    const record = () => {
-      for (; seen < reader.messages.length; seen++) {
-        const message = reader.messages[seen];
-        if (message?.event === 'gap') this.gaps++;
-        else if (message?.id !== undefined) this.received.push(message.id);
-      }
-    };
     void reader
-      .waitFor(
-        () => {
-          record();
-          return reader.ended;
-        },
-        'the stream to end',
-        24 * 3600_000,
-      )
+      .waitFor(() => reader.ended, 'the stream to end', 24 * 3600_000)
       .then(
         () => {
-          record();
           if (!this.stopped) void this.reconnectSoon();
         },
         () => {},
@@ -241,6 +233,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const say = options.log ?? (() => {});
   const rand = random(options.seed);
   const historyLimit = options.historyLimit ?? 20_000;
+  const pauseMs = options.pauseMs ?? 15;
   const server: HarnessedServer = await startHarnessedServer({
     EVENT_HISTORY_LIMIT: String(historyLimit),
     SSE_MAX_BUFFERED_BYTES: '65536',
@@ -259,6 +252,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       );
       head = (await ingest(url, batch)).last;
     }
+    const epoch = head.slice(0, head.lastIndexOf('-'));
     const before = await server.memory();
     say(
       `baseline heap ${(before.heapUsed / 2 ** 20).toFixed(1)} MiB, RSS ${(before.rss / 2 ** 20).toFixed(1)} MiB`,
@@ -278,7 +272,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           users[i % users.length] as string,
           runId,
           kinds !== null && kinds.length === 0 ? ['log_line'] : kinds,
-          head,
+          epoch,
+          seqOf(head),
         ),
       );
     }
@@ -306,17 +301,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           url,
           batch.map((b) => event(b.kind, b.runId, p * 1e9 + n++)),
         );
-        const epoch = first.slice(0, first.lastIndexOf('-'));
         batch.forEach((b, i) => {
           const seq = seqOf(first) + i;
-          published.push({
-            seq,
-            cursor: `${epoch}-${String(seq).padStart(16, '0')}`,
-            kind: b.kind,
-            runId: b.runId,
-          });
+          published.push({ seq, kind: b.kind, runId: b.runId });
         });
-        await new Promise((r) => setTimeout(r, 5 + rand() * 20)); // pacing, so publishers leave CPU to the fan-out
+        // Pacing, so publishers leave CPU to the fan-out.
+        await new Promise((r) => setTimeout(r, pauseMs * (0.5 + rand())));
       }
     };
     const chaos = async () => {
@@ -340,7 +330,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     // last event that matches it.
     for (const s of slow) s.reader?.resume();
     published.sort((a, b) => a.seq - b.seq);
-    const expected = subscribers.map((s) => published.filter((p) => s.matches(p)).map((p) => p.cursor));
+    const expected = subscribers.map((s) => published.filter((p) => s.matches(p)).map((p) => p.seq));
     await within(
       120_000,
       'every subscriber to catch up',
@@ -364,18 +354,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     let mismatched = 0;
     let deliveries = 0;
     subscribers.forEach((s, i) => {
-      const want = expected[i] as string[];
+      const want = expected[i] as number[];
       const got = s.received;
       deliveries += got.length;
       const gotSet = new Set(got);
       duplicated += got.length - gotSet.size;
-      for (const cursor of want) if (!gotSet.has(cursor)) lost++;
-      for (let k = 1; k < got.length; k++)
-        if (seqOf(got[k] as string) <= seqOf(got[k - 1] as string)) outOfOrder++;
+      for (const seq of want) if (!gotSet.has(seq)) lost++;
+      for (let k = 1; k < got.length; k++) if ((got[k] as number) <= (got[k - 1] as number)) outOfOrder++;
       if (got.length !== want.length || got.some((c, k) => c !== want[k])) mismatched++;
     });
     const reconnects = subscribers.reduce((sum, s) => sum + s.connects - 1, 0);
-    const gaps = subscribers.reduce((sum, s) => sum + s.gaps, 0);
+    const gaps = subscribers.reduce((sum, s) => sum + s.gaps + s.foreignEpoch, 0);
     const slowCloses = await metric(url, /^ironflow_sse_streams_closed_total\{reason="slow"\} (\d+)/m);
 
     for (const s of subscribers) {
@@ -434,6 +423,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     slowReaders: flag('slow', 10),
     seed: flag('seed', 1),
     historyLimit: flag('history', 20_000),
+    pauseMs: flag('pause', 15),
     log: (line) => console.error(`[soak] ${line}`),
   };
   const started = Date.now();

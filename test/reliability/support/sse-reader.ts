@@ -22,13 +22,14 @@ export class SseReader {
   private constructor(
     private readonly req: ClientRequest,
     private readonly keepData: boolean,
+    private readonly onMessage: ((message: SseMessage) => void) | undefined,
   ) {}
 
   /** Resolves once the response head arrived. */
   static open(
     url: string,
     headers: Record<string, string>,
-    options: { keepData?: boolean } = {},
+    options: { keepData?: boolean; onMessage?: (message: SseMessage) => void } = {},
   ): Promise<SseReader> {
     return new Promise((resolve, reject) => {
       let reader: SseReader | undefined;
@@ -49,7 +50,7 @@ export class SseReader {
           resolve(current);
         },
       );
-      reader = new SseReader(req, options.keepData ?? true);
+      reader = new SseReader(req, options.keepData ?? true, options.onMessage);
       req.on('error', (error) => {
         if (reader?.response === undefined) reject(error);
         else {
@@ -118,7 +119,10 @@ export class SseReader {
     }
     if (data === undefined) return;
     if (id !== undefined) this.lastId = id;
-    this.messages.push({ id, event, data: this.keepData ? data : '' });
+    const message = { id, event, data: this.keepData ? data : '' };
+    // With a callback the reader keeps nothing: a soak's clients receive millions of messages.
+    if (this.onMessage) this.onMessage(message);
+    else this.messages.push(message);
   }
 
   private notify(): void {
