@@ -152,6 +152,7 @@ const medians = [...groups.values()].map((g) => {
     p99: m((r) => r.latency?.p99),
     p999: m((r) => r.latency?.p999),
     kibPerConnection: m((r) => r.kibPerConnection),
+    baselineRssMiB: m((r) => r.baselineRssMiB),
     serverCpu: m((r) => r.serverCpu),
     clientCpu: m((r) => r.clientCpu),
     serverRssMiB: m((r) => r.serverRssMiB),

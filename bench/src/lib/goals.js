@@ -31,7 +31,7 @@ export function evaluateGoals(results, idleLevel, ours = 'ironflow') {
   };
   const own = (scenario, caseName, pick) => {
     const values = runs
-      .map((run) => value(run, scenario, caseName, 'ironflow', pick))
+      .map((run) => value(run, scenario, caseName, ours, pick))
       .filter((v) => v !== undefined);
     return values.length ? values : null;
   };
