@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -54,8 +56,11 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startServer(port: number): Promise<{ server: ServerProcess; url: string }> {
-  const server = spawnServer({ PORT: String(port) });
+async function startServer(
+  port: number,
+  env: Record<string, string> = {},
+): Promise<{ server: ServerProcess; url: string }> {
+  const server = spawnServer({ PORT: String(port), ...env });
   running.push(server);
   const line = await within(
     10_000,
@@ -300,3 +305,71 @@ async function runDemo(url: string, args: string[]): Promise<string> {
     }),
   );
 }
+
+// With PostgreSQL the log outlives the process: a restart is no gap, and the page shows what was
+// published while it was away. Two instances share one fresh database (created here, dropped after).
+const adminUrl = process.env.IRONFLOW_TEST_DATABASE_URL ?? '';
+const database = `ironflow_e2e_${randomBytes(6).toString('hex')}`;
+
+function psql(sql: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'psql',
+      [adminUrl, '-v', 'ON_ERROR_STOP=1', '-qc', sql],
+      { timeout: 15_000 },
+      (error, _o, stderr) =>
+        error ? reject(new Error(`psql failed: ${stderr || error.message}`)) : resolve(),
+    );
+  });
+}
+
+describe.skipIf(adminUrl === '')('the live event page on PostgreSQL', () => {
+  beforeAll(() => psql(`CREATE DATABASE ${database}`));
+  afterAll(() => psql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+
+  it('reconnects after its server restarts and shows the events published meanwhile, with no gap', async () => {
+    const databaseUrl = new URL(adminUrl);
+    databaseUrl.pathname = `/${database}`;
+    const env = { DATABASE_URL: databaseUrl.toString() };
+    const port = await freePort();
+    let { server, url } = await startServer(port, env);
+    const other = await startServer(await freePort(), env);
+    const { page, problems } = await openPage(`${url}/`);
+
+    await page.locator('#sign-up-form').waitFor(WAIT);
+    await signUp(page, 'grace');
+    await expect.poll(() => connection(page), WAIT).toBe('connected');
+    const runId = crypto.randomUUID();
+    await publish(url, [{ type: 'run_created', run_id: runId, workflow_name: 'deploy-api' }]);
+    await expect.poll(() => rowsOf(page, runId).count(), WAIT).toBe(1);
+
+    server.child.kill('SIGTERM');
+    expect(await within(10_000, 'the server to exit', server.exited)).toEqual({ code: 0, signal: null });
+    await expect.poll(() => connection(page), WAIT).toBe('reconnecting');
+    // Published through the other instance while the page's server is down.
+    await publish(other.url, [
+      {
+        type: 'run_status_changed',
+        run_id: runId,
+        workflow_name: 'deploy-api',
+        from: 'pending',
+        to: 'running',
+        cost_usd: 0,
+        duration_ms: 0,
+      },
+    ]);
+    await publishLogs(other.url, runId, ['published while the page was away']);
+
+    ({ server, url } = await startServer(port, env));
+    await expect.poll(() => connection(page), WAIT).toBe('connected');
+    await expect.poll(() => rowsOf(page, runId).count(), WAIT).toBe(3);
+    await page
+      .locator('#events li[data-kind="log_line"]', { hasText: 'published while the page was away' })
+      .waitFor(WAIT);
+    expect(await page.locator('#gap').isVisible()).toBe(false);
+    const runButton = page.locator('#runs .run', { hasText: 'deploy-api' });
+    await expect.poll(() => runButton.locator('.status').textContent(), WAIT).toBe('running');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 90_000);
+});
