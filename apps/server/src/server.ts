@@ -11,6 +11,7 @@ import {
   type EventLog,
   type UserStore,
 } from '@ironflow/store';
+import { answerClientError } from './client-error.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { createPagesMiddleware } from './pages.js';
@@ -128,6 +129,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
 
   const server = http.createServer(ironflow.app.callback());
+  server.on('clientError', answerClientError);
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
 

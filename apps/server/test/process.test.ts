@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
@@ -155,6 +155,35 @@ describe('node apps/server/dist/main.js', () => {
     } finally {
       hooks.close();
     }
+  });
+
+  it('answers what Node refuses before the app (oversized headers, a garbled request) in the error envelope', async () => {
+    const server = start({ PORT: '0' });
+    const url = new URL(await listeningUrl(server));
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(url.port), url.hostname);
+        let text = '';
+        socket.setEncoding('utf8').on('data', (chunk: string) => {
+          text += chunk;
+        });
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+        socket.end(request);
+      });
+    const oversized = await raw(
+      `GET /api/v1/health-check HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
+    expect(oversized).toMatch(/^HTTP\/1\.1 431 /);
+    expect(oversized).toContain('X-Frame-Options: DENY');
+    expect(oversized.slice(oversized.indexOf('\r\n\r\n') + 4)).toBe(
+      '{"error":{"code":"HEADERS_TOO_LARGE","message":"request headers are too large"}}',
+    );
+    const garbled = await raw('NOT AN HTTP REQUEST\r\n\r\n');
+    expect(garbled).toMatch(/^HTTP\/1\.1 400 /);
+    expect(garbled).toContain('"code":"BAD_REQUEST"');
+    // The server is still serving.
+    expect((await fetch(`${url.origin}/api/v1/health-check`)).status).toBe(200);
   });
 
   it('lists every configuration problem on stderr and exits 2 without starting', async () => {

@@ -55,3 +55,12 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
     undefined,
     { 'Retry-After': String(retryAfterSeconds) },
   );
+
+const MAX_ECHOED_CHARS = 100;
+
+/** Client input quoted in an error message, cut to a bounded prefix so errors stay small. */
+export function echoInput(text: string): string {
+  return text.length > MAX_ECHOED_CHARS
+    ? `${text.slice(0, MAX_ECHOED_CHARS)}… (${text.length} characters)`
+    : text;
+}

@@ -16,5 +16,6 @@ export { type GapNotice, planResume, type ResumePlan, type ResumeRequest } from 
 // The SSE wire format.
 export { formatSseComment, formatSseMessage, type SseMessage } from './sse/frame.js';
 
-// Errors.
+// Errors, and the headers every response carries.
 export { ApiError } from './errors.js';
+export { SECURITY_HEADERS } from './middleware/security-headers.js';

@@ -174,6 +174,8 @@ describe('GET /api/v1/events', () => {
     ['?run_id=a&run_id=b', 'run_id may be given only once'],
     ['?last_event_id=%%%', 'invalid cursor: %%%'],
     ['?last_event_id=abc', 'invalid cursor: abc'],
+    [`?types=${'x'.repeat(300)}`, `unknown event kind: ${'x'.repeat(100)}… (300 characters)`],
+    [`?run_id=${'r'.repeat(5000)}`, `invalid run_id: ${'r'.repeat(100)}… (5000 characters)`],
   ])('answers 400 BAD_REQUEST for %s', async (query, message) => {
     const srv = await server();
     const response = await fetch(`${srv.url}/api/v1/events${query}`, {

@@ -33,7 +33,12 @@ export class EngineError extends Error {
   }
 }
 
-/** A string that is not one of the event kinds. Message: `unknown event kind: <value>`. */
+const MAX_ECHOED_CHARS = 100;
+
+/**
+ * A string that is not one of the event kinds. Message: `unknown event kind: <value>` (a value
+ * over 100 characters is cut there, with its length).
+ */
 export class UnknownEventKindError extends EngineError {
   // Spelled out rather than read from the constructor, which a minifier may rename.
   override readonly name = 'UnknownEventKindError';
@@ -42,7 +47,12 @@ export class UnknownEventKindError extends EngineError {
   readonly value: string;
 
   constructor(value: string) {
-    super('UNKNOWN_EVENT_KIND', `unknown event kind: ${value}`, { status: 400, expose: true });
+    // The message goes back to clients: echo a bounded prefix, never a 2 MiB value.
+    const echoed =
+      value.length > MAX_ECHOED_CHARS
+        ? `${value.slice(0, MAX_ECHOED_CHARS)}… (${value.length} characters)`
+        : value;
+    super('UNKNOWN_EVENT_KIND', `unknown event kind: ${echoed}`, { status: 400, expose: true });
     this.value = value;
   }
 }

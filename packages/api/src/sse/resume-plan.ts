@@ -1,5 +1,5 @@
 import { type EventLog, formatCursor, parseCursor } from '@ironflow/store';
-import { badRequest } from '../errors.js';
+import { badRequest, echoInput } from '../errors.js';
 
 /** Where a client asked to start: nowhere (live only), all retained history, or after a cursor. */
 export type ResumeRequest =
@@ -35,7 +35,7 @@ export function parseResumeRequest(text: string | undefined): ResumeRequest {
 }
 
 function badRequestFor(text: string): never {
-  throw badRequest(`invalid cursor: ${text}`);
+  throw badRequest(`invalid cursor: ${echoInput(text)}`);
 }
 
 /**
