@@ -95,7 +95,16 @@ describe.skipIf(skipPostgres)('PostgreSQL log tail across instances', () => {
 
     expect(tail.seqs()).toEqual(range(31));
     expect(errors).toContain('listen connection lost; reconnecting');
-    const after = await listening();
+    // Both instances listen again; the writer's reconnect keeps its own (slower) backoff.
+    let after: number[] = [];
+    await within(
+      10_000,
+      'both instances to listen again',
+      (async () => {
+        while ((after = await listening()).length < 2)
+          await new Promise((resolve) => setTimeout(resolve, 25));
+      })(),
+    );
     expect(after).toHaveLength(2);
     expect(after).not.toContain(before);
   });
