@@ -12,6 +12,7 @@ import type { SignInRateLimitOptions } from './http/sign-in-rate-limiter.js';
 import { type AppLogger, silentLogger } from './logger.js';
 import { createPrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { cors } from './middleware/cors.js';
+import { createDrain } from './middleware/drain.js';
 import { errorEnvelope } from './middleware/error-envelope.js';
 import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security-headers.js';
@@ -71,7 +72,10 @@ export interface AppDeps {
 export interface IronflowApp {
   readonly app: Koa;
   readonly hub: Hub;
-  /** Ends every open stream cleanly and detaches from the log; the log stays open. */
+  /**
+   * Refuses new requests (`503`), lets those in flight finish, then ends every open stream
+   * cleanly and detaches from the log; the log stays open.
+   */
   close(): Promise<void>;
 }
 
@@ -113,6 +117,7 @@ export function createApp(deps: AppDeps): IronflowApp {
     signInRateLimit: deps.signInRateLimit,
   });
 
+  const drain = createDrain();
   const app = new Koa();
   // Every error is rendered (and, if unexpected, logged) by errorEnvelope; Koa's own printing
   // would only repeat it, and a client hanging up on a stream is not an error at all.
@@ -121,10 +126,18 @@ export function createApp(deps: AppDeps): IronflowApp {
   app.use(securityHeaders());
   app.use(allowOrigins);
   app.use(errorEnvelope(logger));
+  app.use(drain.middleware);
   app.use(unmatchedEnvelope());
   app.use(router.routes());
   app.use(router.allowedMethods());
   if (deps.pages) app.use(deps.pages);
 
-  return { app, hub, close: () => hub.close() };
+  return {
+    app,
+    hub,
+    async close() {
+      await drain.close();
+      await hub.close();
+    },
+  };
 }

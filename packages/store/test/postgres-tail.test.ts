@@ -101,8 +101,11 @@ describe.skipIf(skipPostgres)('PostgreSQL log tail across instances', () => {
       10_000,
       'both instances to listen again',
       (async () => {
-        while ((after = await listening()).length < 2)
+        for (;;) {
+          after = await listening();
+          if (after.length >= 2) return;
           await new Promise((resolve) => setTimeout(resolve, 25));
+        }
       })(),
     );
     expect(after).toHaveLength(2);

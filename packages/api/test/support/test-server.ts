@@ -15,6 +15,8 @@ export interface TestServer {
   readonly tokens: TokenService;
   /** An access token for a user (random id unless given). */
   token(user?: { userId?: string; username?: string; isAdmin?: boolean }): string;
+  /** The node:http server, for tests that watch requests arrive. */
+  readonly http: Server;
   /** Cuts every stream's connection from the server side, as a crash or a proxy restart would. */
   dropConnections(): void;
   /** POSTs JSON to an ingest route with the worker token. */
@@ -60,6 +62,7 @@ export async function startTestServer(
         username: user.username ?? 'tester',
         isAdmin: user.isAdmin ?? false,
       }),
+    http: server,
     dropConnections: () => {
       for (const socket of streamSockets) socket.destroy();
     },
