@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -8,6 +6,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
 import { cleanEnv, cliPath, repoRoot, type ServerProcess, spawnServer, within } from './support/built.js';
+import { adminUrl, freshDatabase } from './support/fresh-database.js';
 
 // Debian's Chromium, driven by playwright-core; no browser is ever downloaded. .ci/run installs it.
 const CHROMIUM = '/usr/bin/chromium';
@@ -308,29 +307,14 @@ async function runDemo(url: string, args: string[]): Promise<string> {
 
 // With PostgreSQL the log outlives the process: a restart is no gap, and the page shows what was
 // published while it was away. Two instances share one fresh database (created here, dropped after).
-const adminUrl = process.env.IRONFLOW_TEST_DATABASE_URL ?? '';
-const database = `ironflow_e2e_${randomBytes(6).toString('hex')}`;
-
-function psql(sql: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'psql',
-      [adminUrl, '-v', 'ON_ERROR_STOP=1', '-qc', sql],
-      { timeout: 15_000 },
-      (error, _o, stderr) =>
-        error ? reject(new Error(`psql failed: ${stderr || error.message}`)) : resolve(),
-    );
-  });
-}
+const database = freshDatabase('ironflow_e2e');
 
 describe.skipIf(adminUrl === '')('the live event page on PostgreSQL', () => {
-  beforeAll(() => psql(`CREATE DATABASE ${database}`));
-  afterAll(() => psql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+  beforeAll(() => database.create());
+  afterAll(() => database.drop());
 
   it('reconnects after its server restarts and shows the events published meanwhile, with no gap', async () => {
-    const databaseUrl = new URL(adminUrl);
-    databaseUrl.pathname = `/${database}`;
-    const env = { DATABASE_URL: databaseUrl.toString() };
+    const env = { DATABASE_URL: database.url };
     const port = await freePort();
     let { server, url } = await startServer(port, env);
     const other = await startServer(await freePort(), env);

@@ -1,28 +1,15 @@
-import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
 import { runCli, type ServerProcess, spawnServer, within } from './support/built.js';
+import { adminUrl, freshDatabase } from './support/fresh-database.js';
 
 // Two built server processes on one fresh PostgreSQL database (created here, dropped after).
-const adminUrl = process.env.IRONFLOW_TEST_DATABASE_URL ?? '';
-const database = `ironflow_test_${randomBytes(6).toString('hex')}`;
+const database = freshDatabase('ironflow_test');
 if (adminUrl === '') {
   console.warn(
     '[@ironflow/server] IRONFLOW_TEST_DATABASE_URL is unset: the multi-instance tests are skipped.',
   );
-}
-
-function psql(sql: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'psql',
-      [adminUrl, '-v', 'ON_ERROR_STOP=1', '-qc', sql],
-      { timeout: 15_000 },
-      (error, _out, stderr) =>
-        error ? reject(new Error(`psql failed: ${stderr || error.message}`)) : resolve(),
-    );
-  });
 }
 
 interface Message {
@@ -90,17 +77,15 @@ describe.skipIf(adminUrl === '')('two server instances on one PostgreSQL databas
   let token = '';
 
   beforeAll(async () => {
-    await psql(`CREATE DATABASE ${database}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${database}`;
-    databaseUrl = url.toString();
+    await database.create();
+    databaseUrl = database.url;
     token = (await runCli(['token', '--user', 'alice', '--admin'])).stdout.trim();
   });
   afterEach(() => {
     for (const server of running.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
   });
   afterAll(async () => {
-    await psql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await database.drop();
   });
 
   async function startInstance(): Promise<{ url: string; server: ServerProcess }> {

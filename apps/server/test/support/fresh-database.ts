@@ -1,0 +1,36 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+/** The PostgreSQL server tests may create databases on; empty when PostgreSQL tests are off. */
+export const adminUrl = process.env.IRONFLOW_TEST_DATABASE_URL ?? '';
+
+/** A database of a test's own on the test server: created in `beforeAll`, dropped in `afterAll`. */
+export interface FreshDatabase {
+  /** The `DATABASE_URL` to give the servers under test. */
+  readonly url: string;
+  create(): Promise<void>;
+  drop(): Promise<void>;
+}
+
+export function freshDatabase(prefix: string): FreshDatabase {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const url = new URL(adminUrl || 'postgres://unset/unset');
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    create: () => psql(`CREATE DATABASE ${name}`),
+    drop: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+function psql(sql: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'psql',
+      [adminUrl, '-v', 'ON_ERROR_STOP=1', '-qc', sql],
+      { timeout: 15_000 },
+      (error, _out, stderr) =>
+        error ? reject(new Error(`psql failed: ${stderr || error.message}`)) : resolve(),
+    );
+  });
+}
