@@ -1,18 +1,8 @@
 import { createTokenService } from '@ironflow/auth';
-import { afterEach, describe, expect, it } from 'vitest';
-import { JWT_SECRET, startTestServer, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { JWT_SECRET, type TestServer, useTestServers } from './support/test-server.js';
 
-const servers: TestServer[] = [];
-
-async function server(options?: Parameters<typeof startTestServer>[0]): Promise<TestServer> {
-  const started = await startTestServer(options);
-  servers.push(started);
-  return started;
-}
-
-afterEach(async () => {
-  for (const srv of servers.splice(0)) await srv.close();
-});
+const server = useTestServers();
 
 const call = (
   srv: TestServer,
@@ -57,7 +47,7 @@ function cookieValues(response: Response): Record<string, string> {
   return values;
 }
 
-async function signedUp(options?: Parameters<typeof startTestServer>[0]) {
+async function signedUp(options?: Parameters<typeof server>[0]) {
   const srv = await server(options);
   const response = await call(srv, 'POST', 'sign-up', {}, ADA);
   expect(response.status).toBe(201);

@@ -1,17 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { type TestServer, useTestServers } from './support/test-server.js';
 
-const servers: TestServer[] = [];
-
-async function server(options?: Parameters<typeof startTestServer>[0]): Promise<TestServer> {
-  const started = await startTestServer(options);
-  servers.push(started);
-  return started;
-}
-
-afterEach(async () => {
-  for (const srv of servers.splice(0)) await srv.close();
-});
+const server = useTestServers();
 
 const post = (srv: TestServer, path: string, body: unknown) =>
   fetch(`${srv.url}/api/v1/auth/${path}`, {
@@ -34,7 +24,7 @@ interface SessionBody {
   meta: null;
 }
 
-async function withAda(options?: Parameters<typeof startTestServer>[0]) {
+async function withAda(options?: Parameters<typeof server>[0]) {
   const srv = await server(options);
   const response = await post(srv, 'sign-up', ADA);
   expect(response.status).toBe(201);

@@ -1,17 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { type TestServer, useTestServers } from './support/test-server.js';
 
-const servers: TestServer[] = [];
-
-async function server(options?: Parameters<typeof startTestServer>[0]): Promise<TestServer> {
-  const started = await startTestServer(options);
-  servers.push(started);
-  return started;
-}
-
-afterEach(async () => {
-  for (const srv of servers.splice(0)) await srv.close();
-});
+const server = useTestServers();
 
 const signUp = (srv: TestServer, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${srv.url}/api/v1/auth/sign-up`, {

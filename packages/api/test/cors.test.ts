@@ -1,24 +1,15 @@
 import { createTokenService } from '@ironflow/auth';
 import { createMemoryEventLog, createMemoryUserStore } from '@ironflow/store';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/index.js';
 import { SseClient } from './support/sse-client.js';
-import { JWT_SECRET, startTestServer, type TestServer, WORKER_TOKEN } from './support/test-server.js';
+import { JWT_SECRET, type TestServer, useTestServers, WORKER_TOKEN } from './support/test-server.js';
 
 const APP = 'https://app.example.com';
 const EVIL = 'https://evil.example.net';
-const servers: TestServer[] = [];
 const clients: SseClient[] = [];
-
-async function server(options?: Parameters<typeof startTestServer>[0]): Promise<TestServer> {
-  const started = await startTestServer(options);
-  servers.push(started);
-  return started;
-}
-
-afterEach(async () => {
+const server = useTestServers(() => {
   for (const client of clients.splice(0)) client.close();
-  for (const srv of servers.splice(0)) await srv.close();
 });
 
 const CORS_HEADERS = [

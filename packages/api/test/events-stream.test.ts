@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ingestBulky, RUN_A, RUN_B, runCreated, SAMPLE_EVENTS } from './support/sample-events.js';
 import { SseClient } from './support/sse-client.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { type TestServer, useTestServers } from './support/test-server.js';
 
-const servers: TestServer[] = [];
 const clients: SseClient[] = [];
-
-async function server(options?: Parameters<typeof startTestServer>[0]): Promise<TestServer> {
-  const started = await startTestServer(options);
-  servers.push(started);
-  return started;
-}
+const server = useTestServers(() => {
+  for (const client of clients.splice(0)) client.close();
+});
 
 async function stream(srv: TestServer, query = '', headers: Record<string, string> = {}) {
   const client = await SseClient.open(`${srv.url}/api/v1/events${query}`, {
@@ -20,11 +16,6 @@ async function stream(srv: TestServer, query = '', headers: Record<string, strin
   clients.push(client);
   return client;
 }
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  for (const srv of servers.splice(0)) await srv.close();
-});
 
 describe('GET /api/v1/events', () => {
   it('flushes the headers, a retry field and a comment before any event exists', async () => {

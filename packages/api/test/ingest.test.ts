@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RUN_A, runCreated, SAMPLE_EVENTS } from './support/sample-events.js';
-import { startTestServer, type TestServer, WORKER_TOKEN } from './support/test-server.js';
+import { type TestServer, useTestServers, WORKER_TOKEN } from './support/test-server.js';
 
-const servers: TestServer[] = [];
-async function server(): Promise<TestServer> {
-  const started = await startTestServer();
-  servers.push(started);
-  return started;
-}
-afterEach(async () => {
-  for (const srv of servers.splice(0)) await srv.close();
-});
-
+const server = useTestServers();
 const EVENTS_PATH = '/api/v1/internal/events';
 const logsPath = (runId: string) => `/api/v1/internal/runs/${runId}/logs`;
 const STEP = '0193a1f2-8000-7000-8000-000000000001';

@@ -1,21 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RUN_A, runCreated } from './support/sample-events.js';
 import { SseClient } from './support/sse-client.js';
-import { startTestServer, type TestServer, WORKER_TOKEN } from './support/test-server.js';
+import { type TestServer, useTestServers, WORKER_TOKEN } from './support/test-server.js';
 
-const servers: TestServer[] = [];
 const clients: SseClient[] = [];
-afterEach(async () => {
+const server = useTestServers(() => {
   for (const client of clients.splice(0)) client.close();
-  for (const srv of servers.splice(0)) await srv.close();
 });
-
-async function server(options?: Parameters<typeof startTestServer>[0]) {
-  const started = await startTestServer(options);
-  servers.push(started);
-  return started;
-}
-
 async function scrape(srv: TestServer, headers: Record<string, string> = {}): Promise<Map<string, number>> {
   const response = await fetch(`${srv.url}/metrics`, { headers });
   expect(response.status).toBe(200);

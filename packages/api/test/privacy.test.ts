@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RUN_A, runCreated } from './support/sample-events.js';
 import { SseClient } from './support/sse-client.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { type TestServer, useTestServers } from './support/test-server.js';
 
 // SPEC §3: the three user_* kinds go only to admins and to the user they concern.
 
@@ -11,19 +11,10 @@ const BOB = '0193a1f2-0000-7000-8000-0000000000b0';
 const CAROL = '0193a1f2-0000-7000-8000-0000000000c0';
 const AT = '2025-01-02T03:04:05Z';
 
-const servers: TestServer[] = [];
 const clients: SseClient[] = [];
-
-afterEach(async () => {
+const server = useTestServers(() => {
   for (const client of clients.splice(0)) client.close();
-  for (const srv of servers.splice(0)) await srv.close();
 });
-
-async function server(): Promise<TestServer> {
-  const started = await startTestServer();
-  servers.push(started);
-  return started;
-}
 
 async function stream(srv: TestServer, token: string, query = '', headers: Record<string, string> = {}) {
   const client = await SseClient.open(`${srv.url}/api/v1/events${query}`, {

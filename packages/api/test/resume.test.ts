@@ -1,21 +1,19 @@
 import { createTokenService } from '@ironflow/auth';
 import { createMemoryEventLog, type EventLog, formatCursor } from '@ironflow/store';
 import { EventSource } from 'eventsource';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ingestBulky, RUN_A, RUN_B, runCreated } from './support/sample-events.js';
 import { SseClient } from './support/sse-client.js';
-import { JWT_SECRET, startTestServer, type TestServer } from './support/test-server.js';
+import { JWT_SECRET, type TestServer, useTestServers } from './support/test-server.js';
 
-const servers: TestServer[] = [];
 const clients: { close(): void }[] = [];
+const startServer = useTestServers(() => {
+  for (const client of clients.splice(0)) client.close();
+});
 
-async function server(options?: Parameters<typeof startTestServer>[0]): Promise<TestServer> {
-  const started = await startTestServer({
-    ...options,
-    stream: { retryMs: 50, tickMs: 50, ...options?.stream },
-  });
-  servers.push(started);
-  return started;
+/** A test server with fast reconnects and a fast shared timer. */
+function server(options?: Parameters<typeof startServer>[0]): Promise<TestServer> {
+  return startServer({ ...options, stream: { retryMs: 50, tickMs: 50, ...options?.stream } });
 }
 
 async function stream(
@@ -46,11 +44,6 @@ async function publish(srv: TestServer, count: number, prefix = 'e'): Promise<st
 const cursorFor = (srv: TestServer, seq: number) => formatCursor(srv.log.epoch, seq);
 const seqOf = (cursor: string | undefined) => Number(cursor?.split('-')[1]);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  for (const srv of servers.splice(0)) await srv.close();
-});
 
 describe('resume', () => {
   it('resumes an eventsource client with exactly the events missed while it was cut off', async () => {

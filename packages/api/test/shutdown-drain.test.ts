@@ -1,18 +1,14 @@
 import { request } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RUN_A, runCreated } from './support/sample-events.js';
 import { SseClient } from './support/sse-client.js';
-import { startTestServer, type TestServer, WORKER_TOKEN } from './support/test-server.js';
+import { useTestServers, WORKER_TOKEN } from './support/test-server.js';
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  for (const srv of servers.splice(0)) await srv.close();
-});
+const server = useTestServers();
 
 describe('IronflowApp.close()', () => {
   it('finishes ingests in flight before ending streams, so no acknowledged event misses them', async () => {
-    const srv = await startTestServer();
-    servers.push(srv);
+    const srv = await server();
     const follower = await SseClient.open(`${srv.url}/api/v1/events`, {
       authorization: `Bearer ${srv.token()}`,
     });

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createTokenService, type TokenService } from '@ironflow/auth';
 import { createMemoryEventLog, createMemoryUserStore, type EventLog } from '@ironflow/store';
+import { afterEach } from 'vitest';
 import { type AppDeps, createApp, type IronflowApp } from '../../src/index.js';
 
 export const JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!!';
@@ -78,5 +79,24 @@ export async function startTestServer(
       server.close();
       await once(server, 'close');
     },
+  };
+}
+
+/**
+ * For one test file: returns a `startTestServer` whose servers are all closed after each test
+ * (after `beforeClose`, e.g. closing the test's clients first).
+ */
+export function useTestServers(
+  beforeClose: () => void = () => {},
+): (overrides?: Parameters<typeof startTestServer>[0]) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    beforeClose();
+    for (const srv of servers.splice(0)) await srv.close();
+  });
+  return async (overrides) => {
+    const started = await startTestServer(overrides);
+    servers.push(started);
+    return started;
   };
 }
