@@ -1,5 +1,5 @@
-// ironflow's app on the PostgreSQL event log (S5 only): the built server refuses DATABASE_URL in
-// this release, so this wires createApp as apps/server does, with the store's Postgres backend.
+// ironflow's app on the PostgreSQL event log (S5 only), wired as apps/server does but on a schema
+// of its own (the server's DATABASE_URL has no schema option), so bench rows stay apart.
 import http from 'node:http';
 import { createApp } from '@ironflow/api';
 import { createTokenService } from '@ironflow/auth';

@@ -7,8 +7,8 @@ import { createHttpPublisher } from '../lib/http-publisher.js';
 import { freePort, startNodeServer } from '../lib/node-server.js';
 
 const MAIN = fileURLToPath(new URL('../../../apps/server/dist/main.js', import.meta.url));
-const JWT_SECRET = 'bench-jwt-secret-that-is-long-enough-for-hs256!!';
-const WORKER_TOKEN = 'bench-worker-token';
+export const JWT_SECRET = 'bench-jwt-secret-that-is-long-enough-for-hs256!!';
+export const WORKER_TOKEN = 'bench-worker-token';
 const API_OVERRIDE = fileURLToPath(new URL('../servers/api-override.js', import.meta.url));
 
 /**
@@ -44,23 +44,31 @@ export function ironflowWith(name, apiDist) {
         () => waitHealthy(port),
         apiDist ? ['--import', API_OVERRIDE] : [],
       );
-      const tokens = createTokenService({ secret: JWT_SECRET, accessTtlSeconds: 3_600 });
-      const publisher = createHttpPublisher(port, { authorization: `Bearer ${WORKER_TOKEN}` });
-      return {
-        ...server,
-        path: ({ runId } = {}) => (runId ? `/api/v1/events?run_id=${runId}` : '/api/v1/events'),
-        headers: () => ({
-          authorization: `Bearer ${tokens.mintAccess({ userId: randomUUID(), username: 'bench', isAdmin: false })}`,
-        }),
-        async publish(events) {
-          const status = await publisher.post('/api/v1/internal/events', JSON.stringify(events));
-          if (status !== 202) throw new Error(`ironflow ingest answered ${status}`);
-        },
-        async stop() {
-          publisher.close();
-          await server.stop();
-        },
-      };
+      return ironflowSession(server);
+    },
+  };
+}
+
+/**
+ * What the scenarios use of a running ironflow (built server or PostgreSQL variant): stream
+ * paths, a fresh non-admin user token per client, ingest through the worker route.
+ */
+export function ironflowSession(server) {
+  const tokens = createTokenService({ secret: JWT_SECRET, accessTtlSeconds: 3_600 });
+  const publisher = createHttpPublisher(server.port, { authorization: `Bearer ${WORKER_TOKEN}` });
+  return {
+    ...server,
+    path: ({ runId } = {}) => (runId ? `/api/v1/events?run_id=${runId}` : '/api/v1/events'),
+    headers: () => ({
+      authorization: `Bearer ${tokens.mintAccess({ userId: randomUUID(), username: 'bench', isAdmin: false })}`,
+    }),
+    async publish(events) {
+      const status = await publisher.post('/api/v1/internal/events', JSON.stringify(events));
+      if (status !== 202) throw new Error(`ironflow ingest answered ${status}`);
+    },
+    async stop() {
+      publisher.close();
+      await server.stop();
     },
   };
 }
