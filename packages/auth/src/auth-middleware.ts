@@ -1,9 +1,8 @@
 import type { Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
 import { assertSecret } from './assert-secret.js';
-import { ACCESS_TOKEN_COOKIE } from './cookie-names.js';
 import { InvalidTokenError, MissingTokenError } from './errors.js';
-import { readBearerToken } from './read-bearer-token.js';
+import { readAccessToken } from './read-access-token.js';
 import { type AccessClaims, checkTokenClaims } from './token-claims.js';
 
 /** Options of {@link createAuthMiddleware}. */
@@ -59,7 +58,7 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
     // Runs before koa-jwt's own resolvers and always decides: it returns a token or throws, so
     // koa-jwt never falls back to its header parser (which throws its own 401 on odd headers).
     getToken(ctx) {
-      const token = ctx.cookies.get(ACCESS_TOKEN_COOKIE) || readBearerToken(ctx.get('Authorization'));
+      const token = readAccessToken(ctx);
       if (!token) throw new MissingTokenError();
       return token;
     },

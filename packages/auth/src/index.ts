@@ -5,6 +5,7 @@ export type { AccessClaims, RefreshClaims, TokenClaims, TokenSubject, TokenType 
 // Koa middleware: users by access token, workers by WORKER_TOKEN.
 export { type AuthMiddlewareOptions, type AuthState, createAuthMiddleware } from './auth-middleware.js';
 export { createWorkerAuthMiddleware } from './worker-auth-middleware.js';
+export { readAccessToken } from './read-access-token.js';
 export { ACCESS_TOKEN_COOKIE, REFRESH_TOKEN_COOKIE } from './cookie-names.js';
 
 // Passwords: scrypt hashing.

@@ -17,6 +17,7 @@ describe('@ironflow/auth public entry', () => {
       'createWorkerAuthMiddleware',
       'hashPassword',
       'passwordNeedsRehash',
+      'readAccessToken',
       'verifyPassword',
     ]);
     expect([auth.ACCESS_TOKEN_COOKIE, auth.REFRESH_TOKEN_COOKIE]).toEqual([

@@ -1,8 +1,7 @@
-import { REFRESH_TOKEN_COOKIE, type TokenService, type TokenType } from '@ironflow/auth';
+import { REFRESH_TOKEN_COOKIE, readAccessToken, type TokenService, type TokenType } from '@ironflow/auth';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { AuthCookies } from '../http/auth-cookies.js';
-import { readAccessToken } from '../http/read-access-token.js';
 import type { EventSink } from './event-sink.js';
 
 export interface SignOutDeps {
