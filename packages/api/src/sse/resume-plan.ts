@@ -30,12 +30,8 @@ export function parseResumeRequest(text: string | undefined): ResumeRequest {
     const { epoch, seq } = parseCursor(text);
     return { kind: 'cursor', text, epoch, seq };
   } catch {
-    return badRequestFor(text);
+    throw badRequest(`invalid cursor: ${echoInput(text)}`);
   }
-}
-
-function badRequestFor(text: string): never {
-  throw badRequest(`invalid cursor: ${echoInput(text)}`);
 }
 
 /**
