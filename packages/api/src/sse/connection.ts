@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { EventKind } from '@ironflow/engine';
 
 /** Why the server ended a stream; logged with the stream's close line. */
@@ -17,8 +18,9 @@ export interface StreamSubscriber {
 }
 
 /**
- * One open SSE stream. Kept to a few plain fields: the hub holds thousands of these, and all
- * timing (keep-alive, expiry) is driven by the hub's single shared timer.
+ * One open SSE stream, written straight to its socket (see `takeStreamHead`). Kept to a few
+ * plain fields: the hub holds thousands of these, and all timing (keep-alive, expiry) is driven
+ * by the hub's single shared timer.
  */
 export class Connection {
   /** Highest log seq this stream has been sent or has been proven to need nothing up to. */
@@ -34,37 +36,34 @@ export class Connection {
   constructor(
     readonly id: number,
     readonly subscriber: StreamSubscriber,
+    readonly socket: Socket,
     nowMs: number,
   ) {
     this.lastWriteMs = nowMs;
     this.openedAtMs = nowMs;
   }
 
-  get res(): ServerResponse {
-    return this.subscriber.res;
-  }
-
-  /** Bytes accepted by `write` that the client has not read yet (ours plus the socket's). */
+  /** Bytes accepted by `write` that the client has not read yet. */
   get bufferedBytes(): number {
-    return this.subscriber.res.writableLength;
+    return this.socket.writableLength;
   }
 
   write(chunk: string | Buffer, nowMs: number): boolean {
     this.lastWriteMs = nowMs;
-    return this.subscriber.res.write(chunk);
+    return this.socket.write(chunk);
   }
 
   /** Resolves when the client has read what was buffered, or the stream closed. */
   drained(): Promise<void> {
-    const res = this.subscriber.res;
+    const socket = this.socket;
     return new Promise((resolve) => {
       const done = () => {
-        res.off('drain', done);
-        res.off('close', done);
+        socket.off('drain', done);
+        socket.off('close', done);
         resolve();
       };
-      res.on('drain', done);
-      res.on('close', done);
+      socket.on('drain', done);
+      socket.on('close', done);
     });
   }
 
@@ -90,6 +89,6 @@ export class Connection {
   private send(chunk: Buffer, frames: number, nowMs: number): void {
     this.lastWriteMs = nowMs;
     this.delivered += frames;
-    this.subscriber.res.write(chunk);
+    this.socket.write(chunk);
   }
 }

@@ -7,6 +7,7 @@ import { eventFrame, gapFrame, KEEP_ALIVE, preambleFrame } from './event-frames.
 import { type HubMetrics, noHubMetrics } from './hub-metrics.js';
 import { type HubOptions, type HubSettings, resolveHubSettings } from './hub-options.js';
 import { type GapNotice, gapNotice, type ResumePlan } from './resume-plan.js';
+import { takeStreamHead } from './stream-head.js';
 import { StreamIndex } from './stream-index.js';
 
 /** Counts of what the hub holds, to prove nothing outlives a connection. */
@@ -75,31 +76,26 @@ class FanOutHub implements Hub {
   }
 
   open(subscriber: StreamSubscriber, plan: ResumePlan): void {
-    // The client may have hung up while the route was planning; its 'close' has passed already.
-    if (subscriber.res.destroyed) return;
+    // The client may have hung up while the route was planning (its 'close' has passed already),
+    // or pipelined this request behind another response on its connection (no socket yet).
+    const socket = subscriber.res.socket;
+    if (subscriber.res.destroyed || socket === null) return;
     if (this.closing) throw serviceUnavailable('server is shutting down');
     if (this.connections.size >= this.settings.maxStreams) throw serviceUnavailable('too many open streams');
     const userStreams = this.streamsByUser.get(subscriber.userId) ?? 0;
     if (userStreams >= this.settings.maxStreamsPerUser) throw tooManyStreams(this.settings.maxStreamsPerUser);
 
     const now = Date.now();
-    const conn = new Connection(this.nextId++, subscriber, now);
+    const conn = new Connection(this.nextId++, subscriber, socket, now);
     this.connections.add(conn);
     this.streamsByUser.set(subscriber.userId, userStreams + 1);
     this.metrics.streamOpened();
 
-    const { res } = subscriber;
-    res.socket?.setNoDelay(true);
-    res.socket?.setTimeout(0);
-    res.on('close', () => this.detach(conn, 'client'));
-    res.on('error', ignoreError);
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream',
-      'Cache-Control': 'no-cache',
-      'X-Accel-Buffering': 'no',
-      Connection: 'keep-alive',
-    });
-    conn.write(this.preamble, now);
+    socket.setNoDelay(true);
+    socket.setTimeout(0);
+    // Socket errors are handled by Node's HTTP server, which owns the socket's error listener.
+    socket.on('close', () => this.detach(conn, 'client'));
+    conn.write(Buffer.concat([takeStreamHead(subscriber.res), this.preamble]), now);
 
     if (plan.afterSeq === null) {
       if (plan.gap) this.writeGap(conn, plan.gap);
@@ -130,12 +126,12 @@ class FanOutHub implements Hub {
     clearInterval(this.timer);
     this.detachFromLog();
     const closed = [...this.connections].map(
-      (conn) => new Promise<void>((resolve) => conn.res.once('close', resolve)),
+      (conn) => new Promise<void>((resolve) => conn.socket.once('close', resolve)),
     );
     for (const conn of [...this.connections]) this.end(conn, 'shutdown');
     // A client that never reads cannot take the end of its stream; don't wait for it forever.
     const grace = setTimeout(() => {
-      for (const conn of this.connections) conn.res.destroy();
+      for (const conn of this.connections) conn.socket.destroy();
     }, SHUTDOWN_GRACE_MS);
     await Promise.all(closed);
     clearTimeout(grace);
@@ -264,8 +260,8 @@ class FanOutHub implements Hub {
   private end(conn: Connection, reason: CloseReason): void {
     if (conn.closed) return;
     this.detach(conn, reason);
-    if (reason === 'slow' || reason === 'error') conn.res.destroy();
-    else conn.res.end();
+    if (reason === 'slow' || reason === 'error') conn.socket.destroy();
+    else conn.socket.end();
   }
 
   private detach(conn: Connection, reason: CloseReason): void {
@@ -295,5 +291,3 @@ class FanOutHub implements Hub {
 function maySee(subscriber: StreamSubscriber, userId: string): boolean {
   return subscriber.isAdmin || subscriber.userId === userId;
 }
-
-function ignoreError(): void {}
