@@ -2,6 +2,7 @@ import type { AuthState } from '@ironflow/auth';
 import type { EventLog } from '@ironflow/store';
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
+import { endKoaTracking } from '../http/end-koa-tracking.js';
 import type { Hub } from '../sse/hub.js';
 import { planResume } from '../sse/resume-plan.js';
 import { parseStreamQuery } from './stream-query.js';
@@ -46,8 +47,9 @@ export function mountEventsStream(router: Router, deps: EventsStreamDeps): void 
       },
       plan,
     );
-    // The hub owns the response from here on; Koa must not write or end it.
+    // The hub owns the response from here on; Koa must not write or end it, nor keep its context.
     ctx.status = 200;
     ctx.respond = false;
+    endKoaTracking(ctx.res);
   });
 }

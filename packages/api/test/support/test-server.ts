@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createTokenService, type TokenService } from '@ironflow/auth';
 import { createMemoryEventLog, createMemoryUserStore, type EventLog } from '@ironflow/store';
+import type { Middleware } from 'koa';
 import { afterEach } from 'vitest';
 import { type AppDeps, createApp, type IronflowApp } from '../../src/index.js';
 
@@ -27,7 +28,11 @@ export interface TestServer {
 
 /** Starts the real app on a real TCP port (port 0) with an in-memory log. */
 export async function startTestServer(
-  overrides: Partial<AppDeps> & { historyLimit?: number } = {},
+  overrides: Partial<AppDeps> & {
+    historyLimit?: number;
+    /** A middleware run before the app's own, for tests that watch Koa's per-request context. */
+    observe?: Middleware;
+  } = {},
 ): Promise<TestServer> {
   const log = overrides.log ?? createMemoryEventLog({ historyLimit: overrides.historyLimit ?? 100_000 });
   const tokens = createTokenService({ secret: JWT_SECRET });
@@ -40,6 +45,7 @@ export async function startTestServer(
     environment: 'development',
     ...overrides,
   });
+  if (overrides.observe) ironflow.app.middleware.unshift(overrides.observe);
   const server: Server = createServer(ironflow.app.callback());
   // Only stream sockets are cut: dropping the test's own pooled fetch sockets too would make
   // its next ingest fail for a reason that has nothing to do with the server.
