@@ -42,7 +42,7 @@ export function ironflowWith(name, apiDist) {
           ...(apiDist ? { IRONFLOW_BENCH_API_DIST: apiDist } : {}),
         },
         () => waitHealthy(port),
-        apiDist ? ['--import', API_OVERRIDE] : [],
+        [...(apiDist ? ['--import', API_OVERRIDE] : []), ...profileArgs()],
       );
       return ironflowSession(server);
     },
@@ -71,6 +71,12 @@ export function ironflowSession(server) {
       await server.stop();
     },
   };
+}
+
+/** `IRONFLOW_BENCH_CPU_PROF=<dir>`: the server writes a V8 CPU profile there when it stops. */
+function profileArgs() {
+  const dir = process.env.IRONFLOW_BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
 async function waitHealthy(port) {

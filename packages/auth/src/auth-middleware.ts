@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
 import { assertSecret } from './assert-secret.js';
 import { InvalidTokenError, MissingTokenError } from './errors.js';
+import { hmacKey } from './hmac-key.js';
 import { readAccessToken } from './read-access-token.js';
 import { type AccessClaims, checkTokenClaims } from './token-claims.js';
 
@@ -52,7 +53,8 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
   );
 
   const jwt = koaJwt({
-    secret,
+    // koa-jwt hands the key to jsonwebtoken as is; its types predate KeyObject.
+    secret: hmacKey(secret) as unknown as Buffer,
     algorithms: ['HS256'],
     passthrough: true,
     // Runs before koa-jwt's own resolvers and always decides: it returns a token or throws, so

@@ -2,6 +2,7 @@ import jwt from 'jsonwebtoken';
 import { v7 as uuidv7 } from 'uuid';
 import { assertSecret } from './assert-secret.js';
 import { InvalidTokenError } from './errors.js';
+import { hmacKey } from './hmac-key.js';
 import { checkTokenClaims, type TokenClaims, type TokenSubject, type TokenType } from './token-claims.js';
 
 /** Options of {@link createTokenService}. */
@@ -86,6 +87,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   assertTtl(accessTtlSeconds, 'accessTtlSeconds');
   assertTtl(refreshTtlSeconds, 'refreshTtlSeconds');
 
+  const key = hmacKey(secret);
   const nowSeconds = () => Math.floor(now().getTime() / 1000);
 
   function mint<T extends TokenType>(subject: TokenSubject, typ: T, ttlSeconds: number): string {
@@ -103,7 +105,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       is_admin: subject.isAdmin,
     };
     // jsonwebtoken keeps our `iat` and `exp` as given; no `expiresIn`, so there is one source of time.
-    return jwt.sign(claims, secret, { algorithm: ALGORITHM });
+    return jwt.sign(claims, key, { algorithm: ALGORITHM });
   }
 
   return {
@@ -113,7 +115,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     mintRefresh: (subject) => mint(subject, 'refresh', refreshTtlSeconds),
     verify(token, expectedTyp) {
       try {
-        const payload = jwt.verify(token, secret, { algorithms: [ALGORITHM], clockTimestamp: nowSeconds() });
+        const payload = jwt.verify(token, key, { algorithms: [ALGORITHM], clockTimestamp: nowSeconds() });
         return checkTokenClaims(payload, expectedTyp);
       } catch (cause) {
         throw new InvalidTokenError({ cause });
