@@ -1,5 +1,8 @@
+import { EVENT_KINDS, exampleEvents } from '@ironflow/engine';
+import { createMemoryEventLog } from '@ironflow/store';
 import { describe, expect, it } from 'vitest';
 import { formatSseComment, formatSseMessage } from '../src/index.js';
+import { eventFrame } from '../src/sse/event-frames.js';
 
 describe('formatSseMessage', () => {
   it('frames id, event and data in order and ends with a blank line', () => {
@@ -32,5 +35,18 @@ describe('formatSseComment', () => {
   it('prefixes every line with a colon', () => {
     expect(formatSseComment('keep-alive')).toBe(': keep-alive\n\n');
     expect(formatSseComment('a\nb')).toBe(': a\n: b\n\n');
+  });
+});
+
+describe('eventFrame', () => {
+  it('writes exactly what formatSseMessage would, for every kind (strings with line breaks included)', async () => {
+    const log = createMemoryEventLog();
+    const stored = await log.append(EVENT_KINDS.map((kind) => exampleEvents[kind]));
+    for (const entry of stored) {
+      const expected = formatSseMessage({ id: entry.cursor, event: entry.event.type, data: entry.json });
+      expect(eventFrame(entry).toString()).toBe(expected);
+    }
+    // The examples do carry line breaks and U+2028 inside strings: JSON escapes the line breaks.
+    expect(stored.some((entry) => entry.json.includes('\\n'))).toBe(true);
   });
 });

@@ -92,7 +92,10 @@ export function createPrometheusMetrics(): PrometheusMetrics {
       publishToSend: (seconds) => latency.observe(seconds),
     },
     appended(kinds) {
-      for (const kind of kinds) appended.inc({ kind });
+      // One increment per kind in the batch, not per event: a labelled inc hashes its labels.
+      const counts = new Map<string, number>();
+      for (const kind of kinds) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+      for (const [kind, count] of counts) appended.inc({ kind }, count);
     },
     ingestRejected: (code) => rejected.inc({ code }),
     watchConnections(count) {
