@@ -41,6 +41,11 @@ export interface StreamOptions {
   readonly retryMs?: number;
   /** Period of the shared keep-alive and expiry timer. @default 1000 */
   readonly tickMs?: number;
+  /**
+   * Least time between two writes to the streams while events keep coming; what is appended
+   * meanwhile goes out in one write per stream (not a SPEC variable). @default 5
+   */
+  readonly flushIntervalMs?: number;
 }
 
 /** What the app is built from; `apps/server` wires these, tests pass their own. */

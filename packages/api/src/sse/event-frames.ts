@@ -17,7 +17,12 @@ export function preambleFrame(retryMs: number): Buffer {
  * to split or check on this hot path. The frame tests hold both to the same output.
  */
 export function eventFrame(stored: StoredEvent): Buffer {
-  return Buffer.from(`id: ${stored.cursor}\nevent: ${stored.event.type}\ndata: ${stored.json}\n\n`);
+  return Buffer.from(eventFrameText(stored));
+}
+
+/** The text of {@link eventFrame}, for replay, which joins many frames into one write. */
+export function eventFrameText(stored: StoredEvent): string {
+  return `id: ${stored.cursor}\nevent: ${stored.event.type}\ndata: ${stored.json}\n\n`;
 }
 
 /** The `gap` notice, without an `id` so the client's cursor stays where it was. */

@@ -3,7 +3,7 @@ import { type EventLog, formatCursor, type StoredEvent } from '@ironflow/store';
 import { serviceUnavailable, tooManyStreams } from '../errors.js';
 import { type AppLogger, silentLogger } from '../logger.js';
 import { type CloseReason, Connection, type StreamSubscriber } from './connection.js';
-import { eventFrame, gapFrame, KEEP_ALIVE, preambleFrame } from './event-frames.js';
+import { eventFrame, eventFrameText, gapFrame, KEEP_ALIVE, preambleFrame } from './event-frames.js';
 import { type HubMetrics, noHubMetrics } from './hub-metrics.js';
 import { type HubOptions, type HubSettings, resolveHubSettings } from './hub-options.js';
 import { type GapNotice, gapNotice, type ResumePlan } from './resume-plan.js';
@@ -33,6 +33,8 @@ export interface Hub {
 }
 
 const SHUTDOWN_GRACE_MS = 2_000;
+/** Replay writes its frames in chunks of about this many characters. */
+const REPLAY_CHUNK_CHARS = 16 * 1024;
 
 /**
  * Creates the fan-out hub.
@@ -59,6 +61,10 @@ class FanOutHub implements Hub {
   private readonly detachFromLog: () => void;
   /** Highest seq the log's tail has handed to the hub. */
   private dispatchedSeq: number;
+  /** What was routed since the last flush. */
+  private window = emptyWindow();
+  private flushScheduled = false;
+  private lastFlushMs = 0;
   private nextId = 1;
   private closing = false;
 
@@ -137,12 +143,12 @@ class FanOutHub implements Hub {
     clearTimeout(grace);
   }
 
-  /** Routes one appended batch from the log's tail: one frame per event, one flush per stream. */
+  /**
+   * Routes one appended batch from the log's tail: one frame per event, queued on every matching
+   * stream; the streams are written by the next flush.
+   */
   private dispatch(batch: readonly StoredEvent[]): void {
-    const now = Date.now();
-    const touched: Connection[] = [];
-    /** Every frame built for this batch, in log order. */
-    const frames: Buffer[] = [];
+    const window = this.window;
     for (const stored of batch) {
       if (stored.seq <= this.dispatchedSeq) continue;
       this.dispatchedSeq = stored.seq;
@@ -154,19 +160,40 @@ class FanOutHub implements Hub {
         conn.lastSeq = stored.seq;
         if (frame === undefined) {
           frame = eventFrame(stored);
-          frames.push(frame);
+          window.frames.push(frame);
+          window.appendedAtMs ??= stored.appendedAtMs;
         }
-        if (conn.pending.length === 0) touched.push(conn);
+        if (conn.pending.length === 0) window.touched.push(conn);
         conn.pending.push(frame);
       });
     }
-    if (touched.length === 0) return;
-    const appendedAtMs = batch[0]?.appendedAtMs;
+    if (window.touched.length > 0) this.scheduleFlush();
+  }
+
+  /**
+   * Flushes at once after a quiet spell, else `flushIntervalMs` after the last flush ended, so
+   * that under load each stream gets one write for everything appended in between.
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    const wait = this.lastFlushMs + this.settings.flushIntervalMs - Date.now();
+    if (wait <= 0) setImmediate(this.flush);
+    else setTimeout(this.flush, wait);
+  }
+
+  /** Writes every stream's queued frames: one write per stream. */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const { touched, frames, appendedAtMs } = this.window;
+    this.window = emptyWindow();
+    const now = Date.now();
     let delivered = 0;
     // A stream's pending frames are an in-order subset of `frames`, so one that has as many has
-    // all of them: those streams share one joined buffer, built once (one write each).
+    // all of them: those streams share one joined buffer, built once.
     let joined: Buffer | undefined;
     for (const conn of touched) {
+      if (conn.closed) continue;
       // Close rather than skip: the client reconnects with its cursor and catches up from the log.
       if (conn.bufferedBytes > this.settings.maxBufferedBytes) {
         conn.pending = [];
@@ -181,9 +208,11 @@ class FanOutHub implements Hub {
         conn.flushPending(now);
       }
     }
+    this.lastFlushMs = Date.now();
     this.metrics.delivered(delivered);
-    if (appendedAtMs !== undefined) this.metrics.publishToSend(Math.max(0, Date.now() - appendedAtMs) / 1000);
-  }
+    if (appendedAtMs !== undefined)
+      this.metrics.publishToSend(Math.max(0, this.lastFlushMs - appendedAtMs) / 1000);
+  };
 
   /** Sends retained events after `afterSeq` in pages paced by the client, then joins the live tail. */
   private async replay(conn: Connection, afterSeq: number, gap: GapNotice | null): Promise<void> {
@@ -208,13 +237,21 @@ class FanOutHub implements Hub {
           limit: this.settings.replayPageSize,
         });
         if (conn.closed) return;
-        for (const stored of page) {
+        // Written in chunks of frames, not one write per event: in a resume storm thousands of
+        // streams each replay a page at once.
+        let chunk = '';
+        let frames = 0;
+        for (const [index, stored] of page.entries()) {
           conn.lastSeq = stored.seq;
           const userId = userIdOf(stored.event);
-          if (userId !== null && !maySee(conn.subscriber, userId)) continue;
-          conn.write(eventFrame(stored), Date.now());
-          conn.delivered++;
-          this.metrics.delivered(1);
+          if (userId === null || maySee(conn.subscriber, userId)) {
+            chunk += eventFrameText(stored);
+            frames++;
+          }
+          if (chunk.length < REPLAY_CHUNK_CHARS && index < page.length - 1) continue;
+          if (frames > 0) this.sendReplayed(conn, chunk, frames);
+          chunk = '';
+          frames = 0;
           if (conn.bufferedBytes >= this.settings.replayPauseBytes) {
             await conn.drained();
             if (conn.closed) return;
@@ -234,6 +271,12 @@ class FanOutHub implements Hub {
       this.logger.error({ err: error, stream: conn.id }, 'stream replay failed');
       this.end(conn, 'error');
     }
+  }
+
+  private sendReplayed(conn: Connection, chunk: string, frames: number): void {
+    conn.write(chunk, Date.now());
+    conn.delivered += frames;
+    this.metrics.delivered(frames);
   }
 
   private writeGap(conn: Connection, gap: GapNotice): void {
@@ -259,9 +302,15 @@ class FanOutHub implements Hub {
   /** Ends a stream: gracefully (`end`) unless the client is too slow to take the end. */
   private end(conn: Connection, reason: CloseReason): void {
     if (conn.closed) return;
-    this.detach(conn, reason);
-    if (reason === 'slow' || reason === 'error') conn.socket.destroy();
-    else conn.socket.end();
+    if (reason === 'slow' || reason === 'error') {
+      this.detach(conn, reason);
+      conn.socket.destroy();
+    } else {
+      // What was routed to it goes out before the end (at shutdown: every event acknowledged).
+      conn.flushPending(Date.now());
+      this.detach(conn, reason);
+      conn.socket.end();
+    }
   }
 
   private detach(conn: Connection, reason: CloseReason): void {
@@ -285,6 +334,17 @@ class FanOutHub implements Hub {
       'stream closed',
     );
   }
+}
+
+/** Streams with queued frames, and those frames in log order, since the last flush. */
+interface FlushWindow {
+  readonly touched: Connection[];
+  readonly frames: Buffer[];
+  appendedAtMs: number | undefined;
+}
+
+function emptyWindow(): FlushWindow {
+  return { touched: [], frames: [], appendedAtMs: undefined };
 }
 
 /** `user_*` events reach admins and the user they concern only (SPEC §3). */
