@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -105,5 +106,24 @@ describe('the stream response, written by the hub straight to the socket', () =>
       timestamp: '2026-01-01T00:00:00Z',
     });
     for (const client of clients) await client.waitForMessages(1);
+  });
+
+  it('drops the credentials from the request it keeps open, once authenticated', async () => {
+    const srv = await server();
+    const kept: IncomingMessage[] = [];
+    srv.http.on('request', (req: IncomingMessage) => kept.push(req));
+    const token = srv.token();
+    const client = await SseClient.open(`${srv.url}/api/v1/events`, {
+      authorization: `Bearer ${token}`,
+      cookie: `ironflow_refresh=refresh-secret; ironflow_token=${token}`,
+    });
+    clients.push(client);
+    await client.waitUntil(() => client.raw.includes(': connected'), 'the preamble');
+    const [req] = kept;
+    expect(req?.headers.authorization).toBeUndefined();
+    expect(req?.headers.cookie).toBeUndefined();
+    expect(req?.rawHeaders.join('\n')).not.toMatch(/Bearer|refresh-secret/);
+    expect(req?.rawHeaders.join('\n')).not.toContain(token);
+    expect(req?.headers.accept).toBe('text/event-stream');
   });
 });

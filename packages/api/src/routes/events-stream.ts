@@ -3,6 +3,7 @@ import type { EventLog } from '@ironflow/store';
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { endKoaTracking } from '../http/end-koa-tracking.js';
+import { forgetCredentials } from '../http/forget-credentials.js';
 import type { Hub } from '../sse/hub.js';
 import { planResume } from '../sse/resume-plan.js';
 import { parseStreamQuery } from './stream-query.js';
@@ -47,9 +48,11 @@ export function mountEventsStream(router: Router, deps: EventsStreamDeps): void 
       },
       plan,
     );
-    // The hub owns the response from here on; Koa must not write or end it, nor keep its context.
+    // The hub owns the response from here on; Koa must not write or end it, nor keep its context,
+    // and the request kept open with it no longer needs its credentials.
     ctx.status = 200;
     ctx.respond = false;
     endKoaTracking(ctx.res);
+    forgetCredentials(ctx.req);
   });
 }
