@@ -1,8 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createTokenService } from '@ironflow/auth';
+import { within } from '@ironflow/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { JWT_SECRET, mainPath, repoRoot, WORKER_TOKEN, within } from './support/harness.js';
+import { JWT_SECRET, mainPath, repoRoot, WORKER_TOKEN } from './support/harness.js';
 import { SseReader } from './support/sse-reader.js';
 
 // SIGTERM in the middle of a burst of ingests against the built server (`node apps/server/dist/main.js`).

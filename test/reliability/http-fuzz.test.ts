@@ -1,7 +1,8 @@
+import { within } from '@ironflow/test-support';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, fuzzRequest, RUN, tokens, validEvent } from './support/fuzz-requests.js';
-import { type HarnessedServer, startHarnessedServer, WORKER_TOKEN, within } from './support/harness.js';
+import { type HarnessedServer, startHarnessedServer, WORKER_TOKEN } from './support/harness.js';
 import { encodeRequest, type RawRequest, type RawResponse, sendRaw } from './support/raw-http.js';
 import { SseReader } from './support/sse-reader.js';
 

@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
+import { within } from '@ironflow/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WORKER_TOKEN, within } from './support/harness.js';
+import { WORKER_TOKEN } from './support/harness.js';
 import { type InProcessServer, startInProcess } from './support/in-process.js';
 import { encodeRequest, sendRaw } from './support/raw-http.js';
 

@@ -10,12 +10,12 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { within } from '@ironflow/test-support';
 import {
   type HarnessedServer,
   JWT_SECRET,
   startHarnessedServer,
   WORKER_TOKEN,
-  within,
 } from '../reliability/support/harness.js';
 import { type SseMessage, SseReader } from '../reliability/support/sse-reader.js';
 

@@ -7,17 +7,10 @@ import {
   type RunStatus,
   validateEvent,
 } from '@ironflow/engine';
+import { within } from '@ironflow/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DemoAction, simulateRun } from '../src/demo-run.js';
-import {
-  cleanEnv,
-  cliPath,
-  repoRoot,
-  runCli,
-  type ServerProcess,
-  spawnServer,
-  within,
-} from './support/built.js';
+import { cleanEnv, cliPath, repoRoot, runCli, type ServerProcess, spawnServer } from './support/built.js';
 
 /** A small seeded PRNG (mulberry32), so the simulation test is the same on every run. */
 function seeded(seed: number): () => number {
@@ -181,9 +174,8 @@ async function readEvents(url: string, count: number): Promise<IronflowEvent[]> 
     signal: controller.signal,
   });
   expect(response.status).toBe(200);
-  const reader = (response.body as ReadableStream<Uint8Array>)
-    .pipeThrough(new TextDecoderStream())
-    .getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
   const events: IronflowEvent[] = [];
   let buffer = '';
   try {
@@ -194,7 +186,7 @@ async function readEvents(url: string, count: number): Promise<IronflowEvent[]> 
         while (events.length < count) {
           const { done, value } = await reader.read();
           if (done) throw new Error(`stream ended after ${events.length} events`);
-          buffer += value;
+          buffer += decoder.decode(value, { stream: true });
           const messages = buffer.split('\n\n');
           buffer = messages.pop() ?? '';
           for (const message of messages) {

@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { within } from '@ironflow/test-support';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
-import { cleanEnv, cliPath, repoRoot, type ServerProcess, spawnServer, within } from './support/built.js';
+import { cleanEnv, cliPath, repoRoot, type ServerProcess, spawnServer } from './support/built.js';
 import { adminUrl, freshDatabase } from './support/fresh-database.js';
 
 // Debian's Chromium, driven by playwright-core; no browser is ever downloaded. .ci/run installs it.

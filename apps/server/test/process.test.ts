@@ -1,9 +1,10 @@
 import http from 'node:http';
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { within } from '@ironflow/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
-import { runCli, type ServerProcess, spawnServer, within } from './support/built.js';
+import { runCli, type ServerProcess, spawnServer } from './support/built.js';
 
 const running: ServerProcess[] = [];
 afterEach(() => {

@@ -1,9 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serializeEvent, verifyWebhookSignature } from '@ironflow/engine';
+import { within } from '@ironflow/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
-import { runCli, type ServerProcess, spawnServer, within } from './support/built.js';
+import { runCli, type ServerProcess, spawnServer } from './support/built.js';
 
 // End to end through the built server; the engine's tests cover retries, timeouts and signatures.
 

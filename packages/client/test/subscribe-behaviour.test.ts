@@ -1,3 +1,4 @@
+import { waitFor } from '@ironflow/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   EventsLostError,
@@ -9,7 +10,6 @@ import {
 } from '../src/index.js';
 import { FakeEventSource } from './support/fake-event-source.js';
 import { RUN_A, runCreated } from './support/sample-events.js';
-import { waitFor } from './support/wait-for.js';
 
 const CURSOR_1 = 'e1-0000000000000001';
 const CURSOR_2 = 'e1-0000000000000002';

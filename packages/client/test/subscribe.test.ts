@@ -1,9 +1,9 @@
+import { waitFor } from '@ironflow/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StreamConnectionError } from '../src/index.js';
 import { type Recorder, record } from './support/recorder.js';
 import { ONE_OF_EACH_KIND, RUN_A, RUN_B, runCreated, workflowNames } from './support/sample-events.js';
 import { type StreamServer, type StreamServerOptions, startStreamServer } from './support/stream-server.js';
-import { waitFor } from './support/wait-for.js';
 
 const servers: StreamServer[] = [];
 const recorders: Recorder[] = [];

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createPostgresEventLog, type EventLog, type PostgresEventLogOptions } from '@ironflow/store';
+import { waitFor } from '@ironflow/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeEventLog } from './contract/event-log-contract.js';
 import { logLine, runCreated } from './contract/events.js';
 import { adminPool, databaseUrl, freshSchema, skipPostgres } from './support/postgres.js';
-import { waitFor } from './support/wait.js';
 
 describe.skipIf(skipPostgres)('PostgreSQL event log', () => {
   const opened: EventLog[] = [];

@@ -5,11 +5,11 @@ import {
   type PostgresEventLogOptions,
   type StoredEvent,
 } from '@ironflow/store';
+import { within } from '@ironflow/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect } from './contract/collector.js';
 import { logLine, runCreated } from './contract/events.js';
 import { adminPool, databaseUrl, freshSchema, skipPostgres } from './support/postgres.js';
-import { within } from './support/wait.js';
 
 const range = (count: number) => Array.from({ length: count }, (_, index) => index + 1);
 

@@ -172,7 +172,7 @@ const oddHeaders = fc.oneof(
 export const validEvent = fc
   .tuple(fc.constantFrom(...EVENT_KINDS), fc.uuid({ version: 4 }))
   .map(([kind, id]) => ({ ...exampleEvents[kind], run_id: id }) as Record<string, unknown>)
-  .map((event) => (event.type.toString().startsWith('user_') ? { ...event, run_id: undefined } : event));
+  .map((event) => (String(event.type).startsWith('user_') ? { ...event, run_id: undefined } : event));
 
 const body = fc.oneof(
   { arbitrary: fc.constant(null), weight: 4 },

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { within } from '@ironflow/test-support';
 
 /** The repository root: the nearest folder up with pnpm-workspace.yaml (works from a bundle too). */
 function findRepoRoot(): string {
@@ -36,19 +37,6 @@ export interface HarnessedServer {
   /** Graceful close through the server's own `close()`, then the child exits. */
   close(): Promise<void>;
   readonly stderr: () => string;
-}
-
-/** Rejects with a message naming `what` unless `promise` settles within `ms`. */
-export async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export async function startHarnessedServer(env: Record<string, string> = {}): Promise<HarnessedServer> {

@@ -30,7 +30,7 @@ export function encodeRequest(request: RawRequest): Buffer {
   if (body !== null) {
     head += request.chunked ? 'Transfer-Encoding: chunked\r\n' : `Content-Length: ${body.length}\r\n`;
   }
-  const parts = [Buffer.from(`${head}\r\n`, 'latin1')];
+  const parts: Buffer[] = [Buffer.from(`${head}\r\n`, 'latin1')];
   if (body !== null) {
     if (request.chunked)
       parts.push(Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n'));

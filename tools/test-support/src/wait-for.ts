@@ -1,4 +1,4 @@
-/** Polls `condition` every 10 ms until it holds; fails naming `what` after `timeoutMs`. */
+/** Polls `condition` every 10 ms, bounded: for effects that have no event of their own. */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
