@@ -10,7 +10,7 @@ const STEP = '0193a1f2-8000-7000-8000-000000000001';
 function post(
   srv: TestServer,
   path: string,
-  body: string | Uint8Array,
+  body: string | Uint8Array<ArrayBuffer>,
   headers: Record<string, string> = {},
 ) {
   return fetch(`${srv.url}${path}`, {
