@@ -41,6 +41,16 @@ async function waitHealthy(url: string): Promise<void> {
 }
 
 /** Reads the stream until `text` holds everything read so far and `done` says it ended. */
+/** Publishes one `run_created` for `runId` through the ingest route; resolves with the status. */
+async function publishRunCreated(url: string, runId: string): Promise<number> {
+  const response = await fetch(`${url}/api/v1/internal/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${DEV_WORKER_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'run_created', run_id: runId, workflow_name: 'deploy' }),
+  });
+  return response.status;
+}
+
 function streamReader(body: ReadableStream<Uint8Array>) {
   const reader = body.getReader();
   const decoder = new TextDecoder();
@@ -96,12 +106,7 @@ describe('node apps/server/dist/main.js', () => {
     await stream.until('the stream preamble', (text) => text.includes('retry: 3000'));
 
     const runId = crypto.randomUUID();
-    const published = await fetch(`${url}/api/v1/internal/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${DEV_WORKER_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'run_created', run_id: runId, workflow_name: 'deploy' }),
-    });
-    expect(published.status).toBe(202);
+    expect(await publishRunCreated(url, runId)).toBe(202);
     const text = await stream.until('the run_created message', (all) => all.includes('event: run_created'));
     const message = text.slice(text.lastIndexOf('id: '));
     expect(message).toMatch(/^id: \S+\nevent: run_created\ndata: \{.*\}\n\n/);
@@ -141,12 +146,7 @@ describe('node apps/server/dist/main.js', () => {
       });
       const url = await listeningUrl(server);
       const runId = crypto.randomUUID();
-      const published = await fetch(`${url}/api/v1/internal/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${DEV_WORKER_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'run_created', run_id: runId, workflow_name: 'deploy' }),
-      });
-      expect(published.status).toBe(202);
+      expect(await publishRunCreated(url, runId)).toBe(202);
       expect(JSON.parse(await within(10_000, 'the webhook', hooked))).toMatchObject({
         type: 'run_created',
         run_id: runId,
