@@ -1,40 +1,21 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { within } from '@ironflow/test-support';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { launchChromium, within } from '@ironflow/test-support';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
 import { cleanEnv, cliPath, repoRoot, type ServerProcess, spawnServer } from './support/built.js';
 import { adminUrl, freshDatabase } from './support/fresh-database.js';
 
-// Debian's Chromium, driven by playwright-core; no browser is ever downloaded. .ci/run installs it.
-const CHROMIUM = '/usr/bin/chromium';
 const WAIT = { timeout: 20_000 } as const;
 // Set IRONFLOW_SCREENSHOT=docs/live-page.png to refresh the README's screenshot.
 const SCREENSHOT = process.env.IRONFLOW_SCREENSHOT;
 
+// The shared helper finds the browser ($CHROMIUM_PATH, Debian's, playwright's) or says how to get one.
 let browser: Browser;
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `the live-page tests need Chromium at ${CHROMIUM}; install it with \`apt-get update && apt-get install -y chromium\` (.ci/run does this)`,
-    );
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

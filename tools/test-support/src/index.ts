@@ -1,3 +1,5 @@
 // Bounded waits for tests: every wait names what it waits for and gives up with that name.
 export { waitFor } from './wait-for.js';
 export { within } from './within.js';
+// The one way browser tests find and launch Chromium.
+export { CHROMIUM_ARGS, ChromiumNotFoundError, findChromium, launchChromium } from './chromium.js';
