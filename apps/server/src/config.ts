@@ -35,6 +35,8 @@ export interface Config {
   };
   /** @default 100000 */
   readonly eventHistoryLimit: number;
+  /** Bytes of event JSON the in-memory log retains. @default 268435456 */
+  readonly eventHistoryBytes: number;
   /** @default 168 */
   readonly eventRetentionHours: number;
   readonly webhook: {
@@ -176,6 +178,7 @@ function buildSchema(environment: Environment) {
     SSE_MAX_STREAMS_PER_USER: integer(32, 1, 100_000, ' streams'),
     SSE_MAX_STREAMS: integer(50_000, 1, 10_000_000, ' streams'),
     EVENT_HISTORY_LIMIT: integer(100_000, 1, 100_000_000, ' events'),
+    EVENT_HISTORY_BYTES: integer(268_435_456, 1, 1_099_511_627_776, ' bytes'),
     EVENT_RETENTION_HOURS: integer(168, 1, 87_600, ' hours'),
     WEBHOOK_URL: variable<string | null>(null, (raw) =>
       httpUrl(raw)
@@ -263,6 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       maxStreams: v.SSE_MAX_STREAMS,
     },
     eventHistoryLimit: v.EVENT_HISTORY_LIMIT,
+    eventHistoryBytes: v.EVENT_HISTORY_BYTES,
     eventRetentionHours: v.EVENT_RETENTION_HOURS,
     webhook: { url: v.WEBHOOK_URL, secret: v.WEBHOOK_SECRET, events: v.WEBHOOK_EVENTS },
     logLevel: v.LOG_LEVEL,

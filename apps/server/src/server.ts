@@ -48,7 +48,10 @@ interface Stores {
 /** PostgreSQL when `DATABASE_URL` is set (several instances share it), else in memory. */
 async function openStores(config: Config, logger: Logger): Promise<Stores> {
   if (config.databaseUrl === null) {
-    const log = createMemoryEventLog({ historyLimit: config.eventHistoryLimit });
+    const log = createMemoryEventLog({
+      historyLimit: config.eventHistoryLimit,
+      historyBytes: config.eventHistoryBytes,
+    });
     return { log, users: createMemoryUserStore(), closeStores: () => log.close() };
   }
   const connectionString = config.databaseUrl;

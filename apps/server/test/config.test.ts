@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       allowedOrigins: [],
       sse: { keepAliveSecs: 30, maxBufferedBytes: 1_048_576, maxStreamsPerUser: 32, maxStreams: 50_000 },
       eventHistoryLimit: 100_000,
+      eventHistoryBytes: 268_435_456,
       eventRetentionHours: 168,
       webhook: { url: null, secret: null, events: ['run_status_changed', 'step_failed'] },
       logLevel: 'info',
@@ -63,6 +64,7 @@ describe('loadConfig', () => {
       SSE_MAX_STREAMS_PER_USER: '4',
       SSE_MAX_STREAMS: '100',
       EVENT_HISTORY_LIMIT: '10',
+      EVENT_HISTORY_BYTES: '65536',
       EVENT_RETENTION_HOURS: '24',
       WEBHOOK_URL: 'https://hooks.example.com/ironflow',
       WEBHOOK_SECRET: 's3cret',
@@ -77,6 +79,7 @@ describe('loadConfig', () => {
       allowedOrigins: ['https://app.example.com', 'http://localhost:5173', 'https://a.example'],
       sse: { keepAliveSecs: 15, maxBufferedBytes: 65_536, maxStreamsPerUser: 4, maxStreams: 100 },
       eventHistoryLimit: 10,
+      eventHistoryBytes: 65_536,
       eventRetentionHours: 24,
       webhook: {
         url: 'https://hooks.example.com/ironflow',

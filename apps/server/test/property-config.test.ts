@@ -23,6 +23,7 @@ const VARIABLES: Readonly<Record<string, { good: readonly string[]; bad: readonl
   SSE_MAX_STREAMS_PER_USER: { good: ['1', '32'], bad: ['0', '100001'] },
   SSE_MAX_STREAMS: { good: ['1', '50000'], bad: ['0', '10000001', '5e4'] },
   EVENT_HISTORY_LIMIT: { good: ['1', '100000'], bad: ['0', '100000001'] },
+  EVENT_HISTORY_BYTES: { good: ['1', '268435456'], bad: ['0', '1099511627777', '256MiB'] },
   EVENT_RETENTION_HOURS: { good: ['1', '168'], bad: ['0', '87601'] },
   WEBHOOK_URL: {
     good: ['https://hooks.example.com/x', 'http://127.0.0.1:9/h'],

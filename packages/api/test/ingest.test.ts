@@ -171,8 +171,11 @@ describe('POST /api/v1/internal/runs/:run_id/logs', () => {
       JSON.stringify({ step_id: STEP, step_name: 'build', stream: 'stdout', lines: ['one', 'two', ''] }),
     );
     expect(response.status).toBe(202);
-    expect(await response.json()).toEqual({ data: { accepted: 3 }, meta: null });
     const stored = await srv.log.read({ afterSeq: 0, limit: 10 });
+    expect(await response.json()).toEqual({
+      data: { accepted: 3, first_id: stored[0]?.cursor, last_id: stored[2]?.cursor },
+      meta: null,
+    });
     const events = stored.map((s) => s.event as Record<string, unknown>);
     expect(events.map((e) => e.line)).toEqual(['one', 'two', '']);
     expect(new Set(events.map((e) => e.at)).size).toBe(1);

@@ -29,6 +29,12 @@ describe('createMemoryEventLog', () => {
     },
   );
 
+  it.each([0, -1, 1.5, Number.NaN, '10'])('refuses historyBytes %j', (historyBytes) => {
+    expect(() => createMemoryEventLog({ historyBytes: historyBytes as number })).toThrow(
+      /historyBytes must be a positive integer .*got .*; omit it for the default 268435456/,
+    );
+  });
+
   it.each(['', 'UPPER', 'with-dash', 'x'.repeat(33)])('refuses epoch %j', (epoch) => {
     expect(() => createMemoryEventLog({ epoch })).toThrow(/epoch must be 1 to 32 characters of \[a-z0-9\]/);
   });
@@ -123,6 +129,24 @@ describe('createMemoryEventLog', () => {
     expect(delivered).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(log.bounds()).toEqual({ oldestSeq: 6, headSeq: 8 });
     expect((await log.read({ afterSeq: 0, runId, limit: 10 })).map((item) => item.seq)).toEqual([6, 7, 8]);
+  });
+
+  it('retains at most historyBytes of event JSON (UTF-8 bytes), evicting the oldest first', async () => {
+    const runId = randomUUID();
+    const one = (await createMemoryEventLog().append([logLine(runId, 'é'.repeat(1000))]))[0] as StoredEvent;
+    const bytes = Buffer.byteLength(one.json);
+    expect(bytes).toBeGreaterThan(2000);
+    const log = createMemoryEventLog({ historyBytes: bytes * 3 + 10 });
+    for (let index = 0; index < 10; index += 1) await log.append([logLine(runId, 'é'.repeat(1000))]);
+    expect(log.bounds()).toEqual({ oldestSeq: 8, headSeq: 10 });
+    // An event larger than the whole bound is returned and delivered but not kept.
+    const delivered: number[] = [];
+    log.subscribe((batch) => delivered.push(...batch.map((stored) => stored.seq)));
+    const [huge] = await log.append([logLine(runId, 'x'.repeat(bytes * 4))]);
+    expect(huge?.seq).toBe(11);
+    expect(delivered).toEqual([11]);
+    expect(log.bounds()).toEqual({ oldestSeq: null, headSeq: 11 });
+    expect(await log.read({ afterSeq: 0, limit: 10 })).toEqual([]);
   });
 
   it('prunes nothing: its retention is by count, at append', async () => {

@@ -39,8 +39,12 @@ export interface HarnessedServer {
   readonly stderr: () => string;
 }
 
-export async function startHarnessedServer(env: Record<string, string> = {}): Promise<HarnessedServer> {
-  const child = spawn(process.execPath, ['--expose-gc', harnessPath], {
+/** `nodeArgs` go to node before the harness, e.g. `--max-old-space-size=160` to play a small heap. */
+export async function startHarnessedServer(
+  env: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
+): Promise<HarnessedServer> {
+  const child = spawn(process.execPath, ['--expose-gc', ...nodeArgs, harnessPath], {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? '',

@@ -49,6 +49,13 @@ export function mountIngestLogs(router: Router, append: EventSink, guards: reado
     }));
     const stored = events.length === 0 ? [] : await append(events);
     ctx.status = 202;
-    ctx.body = { data: { accepted: stored.length }, meta: null };
+    ctx.body = {
+      data: {
+        accepted: stored.length,
+        first_id: stored[0]?.cursor ?? null,
+        last_id: stored[stored.length - 1]?.cursor ?? null,
+      },
+      meta: null,
+    };
   });
 }

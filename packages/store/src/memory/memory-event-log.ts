@@ -18,6 +18,15 @@ export interface MemoryEventLogOptions {
    */
   historyLimit?: number;
   /**
+   * The most bytes of event JSON (UTF-8, as sent on the wire) the log retains (SPEC
+   * `EVENT_HISTORY_BYTES`); the oldest events are evicted first. With the count bound it keeps
+   * any sequence of accepted appends from exhausting the heap. The process holds each event
+   * twice (its JSON and the parsed event), so budget about twice this for the heap.
+   * An event larger than the bound is delivered to the tail but not retained.
+   * @default 268_435_456 (256 MiB)
+   */
+  historyBytes?: number;
+  /**
    * The log's epoch, 1 to 32 characters of `[a-z0-9]`.
    * @default a fresh random epoch, so a restarted server never reuses the cursors of the last one
    */
@@ -39,7 +48,7 @@ const always: Keep = () => true;
 
 /**
  * Creates the in-memory event log, the embedded default backend. It keeps the newest
- * `historyLimit` events. A per-run and a per-kind index of seqs make a filtered read cost
+ * `historyLimit` events and at most `historyBytes` of their JSON. A per-run and a per-kind index of seqs make a filtered read cost
  * follow the matching events, not the size of the log.
  *
  * @example
@@ -52,8 +61,14 @@ const always: Keep = () => true;
  * stop();
  */
 export function createMemoryEventLog(options: MemoryEventLogOptions = {}): EventLog {
-  const { historyLimit = 100_000, epoch = generateEpoch(), now, onListenerError = reportToConsole } = options;
-  checkOptions(historyLimit, epoch, now, onListenerError);
+  const {
+    historyLimit = 100_000,
+    historyBytes = 268_435_456,
+    epoch = generateEpoch(),
+    now,
+    onListenerError = reportToConsole,
+  } = options;
+  checkOptions(historyLimit, historyBytes, epoch, now, onListenerError);
 
   // `events` holds consecutive seqs, so seq s sits at position s - oldestSeq.
   const events = new Queue<StoredEvent>();
@@ -61,6 +76,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
   const byKind = new SeqIndex<EventKind>();
   const tail = createTail(onListenerError);
   let headSeq = 0;
+  let retainedBytes = 0;
   let closed = false;
 
   const oldestSeq = (): number | null => events.at(0)?.seq ?? null;
@@ -81,14 +97,16 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
 
   function store(stored: StoredEvent): void {
     events.push(stored);
+    retainedBytes += jsonBytes(stored);
     const runId = runIdOf(stored.event);
     if (runId !== null) byRun.add(runId, stored.seq);
     byKind.add(stored.event.type, stored.seq);
   }
 
   function evictOverflow(): void {
-    while (events.length > historyLimit) {
+    while (events.length > historyLimit || retainedBytes > historyBytes) {
       const evicted = events.shift() as StoredEvent;
+      retainedBytes -= jsonBytes(evicted);
       // Seqs enter and leave in ascending order, so the evicted seq heads its index lists.
       const runId = runIdOf(evicted.event);
       if (runId !== null) byRun.removeOldest(runId);
@@ -196,10 +214,25 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
   };
 }
 
-function checkOptions(historyLimit: unknown, epoch: unknown, now: unknown, onListenerError: unknown): void {
+// Measured again at eviction rather than stored: a number per event would cost more than the scan
+// of one string that is about to be dropped.
+const jsonBytes = (stored: StoredEvent): number => Buffer.byteLength(stored.json, 'utf8');
+
+function checkOptions(
+  historyLimit: unknown,
+  historyBytes: unknown,
+  epoch: unknown,
+  now: unknown,
+  onListenerError: unknown,
+): void {
   if (typeof historyLimit !== 'number' || !Number.isSafeInteger(historyLimit) || historyLimit < 1) {
     throw new RangeError(
       `createMemoryEventLog: historyLimit must be a positive integer (how many newest events to keep), got ${String(historyLimit)}; omit it for the default 100000`,
+    );
+  }
+  if (typeof historyBytes !== 'number' || !Number.isSafeInteger(historyBytes) || historyBytes < 1) {
+    throw new RangeError(
+      `createMemoryEventLog: historyBytes must be a positive integer (how many bytes of event JSON to keep), got ${String(historyBytes)}; omit it for the default 268435456`,
     );
   }
   if (!isValidEpoch(epoch)) {
