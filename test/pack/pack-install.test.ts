@@ -57,7 +57,7 @@ beforeAll(async () => {
     cwd: project,
     timeout: 150_000,
   });
-  for (const file of ['consumer.mjs', 'browser-entry.mjs'])
+  for (const file of ['consumer.mjs', 'require-consumer.cjs', 'browser-entry.mjs'])
     await copyFile(path.join(here, file), path.join(project, file));
 }, 170_000);
 
@@ -93,12 +93,22 @@ describe('the packed packages', () => {
     });
   });
 
+  it('load with require() from CommonJS (require(esm), Node >= 20.19)', async () => {
+    const { stdout } = await run(process.execPath, ['require-consumer.cjs'], {
+      cwd: project,
+      timeout: 30_000,
+    });
+    expect(JSON.parse(stdout)).toEqual({ validated: true, streamUrl: '/api/v1/events?types=run_failed' });
+  });
+
   it('ship no tests, sources or configuration', async () => {
     for (const name of PACKAGES) {
       const { stdout } = await run('tar', ['-tzf', tarballs.get(name) as string]);
       const files = stdout.trim().split('\n');
       expect(files).toContain('package/package.json');
       expect(files).toContain('package/README.md');
+      expect(files).toContain('package/LICENSE');
+      expect(files).toContain('package/CHANGELOG.md');
       expect(
         files.filter(
           (file) => !/^package\/(dist\/|README\.md$|CHANGELOG\.md$|package\.json$|LICENSE)/.test(file),
