@@ -2,6 +2,7 @@
 // The `ironflow` command line: `serve` runs the server, `token` mints a token for a user, `demo`
 // publishes simulated workflow runs to a running server.
 import { parseArgs } from 'node:util';
+import { closestMatch } from './closest-match.js';
 import { type Config, loadConfig } from './config.js';
 import { DEMO_USAGE } from './demo-usage.js';
 import { EXIT_CONFIG, reportConfigError } from './report-config-error.js';
@@ -27,9 +28,19 @@ Examples:
 
 const MAX_TTL_SECONDS = 365 * 24 * 3600;
 
+const COMMANDS = ['serve', 'token', 'demo', 'help'] as const;
+
+/** One line saying what is wrong, and where the usage is (not the whole usage). */
 function usageError(message: string): number {
-  process.stderr.write(`ironflow: ${message}\n\n${USAGE}`);
+  process.stderr.write(`ironflow: ${message}\nRun \`ironflow help\` for the commands and their options.\n`);
   return EXIT_CONFIG;
+}
+
+/** `message` for an unknown option of `parseArgs`, with a "did you mean" for a near miss. */
+function withOptionHint(message: string, known: readonly string[]): string {
+  const typed = /^Unknown option '--([^'=]+)'/.exec(message)?.[1];
+  const near = typed === undefined ? undefined : closestMatch(typed, known);
+  return near === undefined ? message : `${message}; did you mean --${near}?`;
 }
 
 function parseTtl(text: string | undefined): number | undefined | null {
@@ -37,6 +48,8 @@ function parseTtl(text: string | undefined): number | undefined | null {
   const seconds = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   return seconds >= 1 && seconds <= MAX_TTL_SECONDS ? seconds : null;
 }
+
+const TOKEN_OPTIONS = ['user', 'admin', 'ttl', 'refresh', 'help'];
 
 function token(args: string[]): number {
   const { values } = parseArgs({
@@ -66,7 +79,7 @@ function token(args: string[]): number {
 
   let config: Config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(process.env, { purpose: 'token' });
   } catch (error) {
     return reportConfigError(error);
   }
@@ -98,7 +111,7 @@ async function run(argv: string[]): Promise<number | undefined> {
       } catch (error) {
         // parseArgs reports unknown options and missing values as errors coded ERR_PARSE_ARGS_*.
         if (!String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) throw error;
-        return usageError(`token: ${(error as Error).message}`);
+        return usageError(`token: ${withOptionHint((error as Error).message, TOKEN_OPTIONS)}`);
       }
     case 'demo': {
       // Loaded on demand, like `serve`.
@@ -112,8 +125,10 @@ async function run(argv: string[]): Promise<number | undefined> {
       return 0;
     case undefined:
       return usageError('missing command');
-    default:
-      return usageError(`unknown command: ${command}`);
+    default: {
+      const near = closestMatch(command, COMMANDS);
+      return usageError(`unknown command: ${command}${near ? ` (did you mean \`ironflow ${near}\`?)` : ''}`);
+    }
   }
 }
 

@@ -49,6 +49,18 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** @default true in development, false in production */
   readonly allowSignUp: boolean;
+  /**
+   * `IRONFLOW_ALLOW_MEMORY_STORE=true`: production may run on the in-memory store (every user and
+   * event is lost at each restart). Without it, production refuses to start without `DATABASE_URL`.
+   * @default false
+   */
+  readonly allowMemoryStore: boolean;
+}
+
+/** What the configuration is loaded for: `serve` also checks what only a running server needs. */
+export interface LoadConfigOptions {
+  /** @default 'serve' */
+  readonly purpose?: 'serve' | 'token';
 }
 
 const MIN_SECRET_BYTES = 32;
@@ -149,6 +161,14 @@ function eventKinds(raw: string): EventKind[] | { problem: string } {
   }
 }
 
+function flag(fallback: boolean, unsetMeans: string) {
+  return variable(fallback, (raw) =>
+    raw === 'true' || raw === 'false'
+      ? raw === 'true'
+      : { problem: `must be true or false, got "${raw}"; unset it for the default (${unsetMeans})` },
+  );
+}
+
 function host(raw: string): string | { problem: string } {
   // A host name, an IPv4 address or an IPv6 address; not a URL.
   if (/^[A-Za-z0-9.-]+$/.test(raw) || /^[0-9A-Fa-f:.]+$/.test(raw)) return raw;
@@ -188,13 +208,8 @@ function buildSchema(environment: Environment) {
     WEBHOOK_SECRET: variable<string | null>(null, (raw) => raw),
     WEBHOOK_EVENTS: variable<readonly EventKind[]>(DEFAULT_WEBHOOK_EVENTS, eventKinds),
     LOG_LEVEL: enumOf(LOG_LEVELS, 'info'),
-    ALLOW_SIGN_UP: variable(environment === 'development', (raw) =>
-      raw === 'true' || raw === 'false'
-        ? raw === 'true'
-        : {
-            problem: `must be true or false, got "${raw}"; unset it for the default (open in development only)`,
-          },
-    ),
+    ALLOW_SIGN_UP: flag(environment === 'development', 'open in development only'),
+    IRONFLOW_ALLOW_MEMORY_STORE: flag(false, 'production refuses the in-memory store'),
   });
 }
 
@@ -202,8 +217,20 @@ type VariableName = keyof z.input<ReturnType<typeof buildSchema>> | 'IRONFLOW_EN
 type RawEnv = Partial<Record<VariableName, string>>;
 
 /** Checks that involve more than one variable; they run even when single values are wrong. */
-function crossChecks(raw: RawEnv, environment: Environment): string[] {
+function crossChecks(raw: RawEnv, environment: Environment, purpose: 'serve' | 'token'): string[] {
   const problems: string[] = [];
+  if (
+    purpose === 'serve' &&
+    environment === 'production' &&
+    raw.DATABASE_URL === undefined &&
+    raw.IRONFLOW_ALLOW_MEMORY_STORE !== 'true'
+  ) {
+    // A production server on the in-memory store loses every user and event at its next restart,
+    // and a second instance would not share them: refused unless the operator says so.
+    problems.push(
+      'DATABASE_URL: is required in production (without it every user and event lives in memory and is lost at the next restart); set DATABASE_URL=postgres://user:pass@host:5432/db, or IRONFLOW_ALLOW_MEMORY_STORE=true to accept the loss',
+    );
+  }
   if (environment === 'production' && raw.JWT_SECRET !== undefined && raw.JWT_SECRET === raw.WORKER_TOKEN) {
     // Whoever holds the worker token could otherwise mint admin access tokens.
     problems.push(`WORKER_TOKEN: must differ from JWT_SECRET; ${GENERATE}`);
@@ -221,13 +248,17 @@ function crossChecks(raw: RawEnv, environment: Environment): string[] {
  * Reads and validates the server's configuration from `env` (SPEC section 5). An empty or blank
  * value counts as unset.
  *
+ * With `purpose: 'token'` (the CLI's `ironflow token`), the checks that only concern a running
+ * server (production without `DATABASE_URL`) are skipped.
+ *
  * @throws ConfigError listing every invalid value at once, one line per problem.
  * @example
  * ```ts
  * const config = loadConfig(process.env);
  * ```
  */
-export function loadConfig(env: NodeJS.ProcessEnv): Config {
+export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = {}): Config {
+  const { purpose = 'serve' } = options;
   const raw: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || value.trim() === '') continue;
@@ -247,7 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
   }
-  problems.push(...crossChecks(raw as RawEnv, environment));
+  problems.push(...crossChecks(raw as RawEnv, environment, purpose));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
 
   const v = parsed.data;
@@ -271,5 +302,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     webhook: { url: v.WEBHOOK_URL, secret: v.WEBHOOK_SECRET, events: v.WEBHOOK_EVENTS },
     logLevel: v.LOG_LEVEL,
     allowSignUp: v.ALLOW_SIGN_UP,
+    allowMemoryStore: v.IRONFLOW_ALLOW_MEMORY_STORE,
   };
 }

@@ -10,6 +10,7 @@ import { createLogger } from './logger.js';
 import { reportConfigError } from './report-config-error.js';
 import { startServer } from './server.js';
 import { handleShutdownSignals } from './shutdown.js';
+import { StartError } from './start-error.js';
 import { userIdForName } from './user-id.js';
 
 function devHints(config: Config, url: string): string {
@@ -32,8 +33,10 @@ function devHints(config: Config, url: string): string {
 
 /**
  * Runs the server until SIGTERM/SIGINT: loads the configuration from `env` (a ConfigError goes
- * to stderr with exit code 2), starts, prints the development banner to stderr (stdout carries
- * only JSON log lines) and hands shutdown to the signal handlers.
+ * to stderr with exit code 2), starts (a start failure is one line on stderr saying what to fix,
+ * the JSON `fatal` line on stdout, exit code 1), prints `listening on <url> (<mode> mode, <store>
+ * store)` and in development the banner to stderr (stdout carries only JSON log lines) and hands
+ * shutdown to the signal handlers.
  */
 export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
   let config: Config;
@@ -45,16 +48,32 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
   }
 
   const logger = createLogger(config.logLevel);
+  if (config.environment === 'production' && config.databaseUrl === null) {
+    // Allowed only by IRONFLOW_ALLOW_MEMORY_STORE=true (loadConfig refuses it otherwise): say it loudly.
+    logger.warn('production on the in-memory store: every user and event is lost at the next restart');
+    process.stderr.write(
+      'ironflow: WARNING: production on the in-memory store (IRONFLOW_ALLOW_MEMORY_STORE=true); every user and event is lost at the next restart; set DATABASE_URL to keep them\n',
+    );
+  }
   try {
     const server = await startServer(config, logger);
     handleShutdownSignals({ close: server.close, logger });
+    process.stderr.write(
+      `ironflow: listening on ${server.url} (${config.environment} mode, ${server.store} store)\n`,
+    );
     if (config.environment === 'development') process.stderr.write(devHints(config, server.url));
   } catch (error) {
     if (error instanceof ConfigError) {
       process.exitCode = reportConfigError(error);
       return;
     }
-    logger.fatal({ err: error }, 'ironflow failed to start');
+    // One line for the operator on stderr, what failed and how to fix it; the JSON on stdout.
+    const reason = error instanceof StartError ? error.message : `unexpected error: ${String(error)}`;
+    logger.fatal(
+      { err: error instanceof StartError ? error.cause : error, reason },
+      'ironflow failed to start',
+    );
+    process.stderr.write(`ironflow: failed to start: ${reason}\n`);
     logger.flush(() => process.exit(1));
   }
 }

@@ -15,7 +15,16 @@ import { answerClientError } from './client-error.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { createPagesMiddleware } from './pages.js';
+import { databaseStartError, listenStartError } from './start-error.js';
 import { subscribeWebhook, WEBHOOK_QUEUE_LIMIT } from './webhook.js';
+
+/** Which store holds the log and the users, as the `listening` line names it. */
+export type StoreName = 'memory' | 'postgresql';
+
+/** `postgresql` when `DATABASE_URL` is set, else `memory`. */
+export function storeName(config: Config): StoreName {
+  return config.databaseUrl === null ? 'memory' : 'postgresql';
+}
 
 /** A listening ironflow server. */
 export interface RunningServer {
@@ -23,6 +32,8 @@ export interface RunningServer {
   readonly url: string;
   /** The bound port (the OS's choice when `PORT=0`). */
   readonly port: number;
+  /** Where the log and the users live. */
+  readonly store: StoreName;
   /**
    * Graceful shutdown: stops accepting, ends open streams cleanly (clients resume elsewhere with
    * their cursor), closes idle keep-alive sockets, waits for in-flight requests, then closes the
@@ -55,12 +66,17 @@ async function openStores(config: Config, logger: Logger): Promise<Stores> {
     return { log, users: createMemoryUserStore(), closeStores: () => log.close() };
   }
   const connectionString = config.databaseUrl;
-  const log = await createPostgresEventLog({
-    connectionString,
-    retentionHours: config.eventRetentionHours,
-    onError: (error, context) => logger.warn({ err: error }, `event log: ${context}`),
-    onListenerError: (error) => logger.error({ err: error }, 'event log listener failed'),
-  });
+  let log: EventLog;
+  try {
+    log = await createPostgresEventLog({
+      connectionString,
+      retentionHours: config.eventRetentionHours,
+      onError: (error, context) => logger.warn({ err: error }, `event log: ${context}`),
+      onListenerError: (error) => logger.error({ err: error }, 'event log listener failed'),
+    });
+  } catch (error) {
+    throw databaseStartError(error, connectionString);
+  }
   try {
     const users = await createPostgresUserStore({ connectionString, poolSize: 4 });
     const closeStores = async () => {
@@ -69,7 +85,7 @@ async function openStores(config: Config, logger: Logger): Promise<Stores> {
     return { log, users, closeStores };
   } catch (error) {
     await log.close();
-    throw error;
+    throw databaseStartError(error, connectionString);
   }
 }
 
@@ -158,11 +174,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   } catch (error) {
     await ironflow.close();
     await closeBackends();
-    throw error;
+    throw listenStartError(error, config.host, config.port);
   }
   const url = localUrl(address);
   logger.info(
-    { url, host: address.address, port: address.port, environment: config.environment },
+    {
+      url,
+      host: address.address,
+      port: address.port,
+      environment: config.environment,
+      store: storeName(config),
+    },
     'ironflow listening',
   );
 
@@ -181,6 +203,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   return {
     url,
     port: address.port,
+    store: storeName(config),
     close: () => {
       closing ??= shutdown();
       return closing;

@@ -60,12 +60,13 @@ describe('ironflow token', () => {
     [['token', '--user'], "Option '--user <value>' argument missing"],
     [['frobnicate'], 'unknown command: frobnicate'],
     [[], 'missing command'],
-  ])('%j is a usage error: exit 2, usage on stderr', async (args, message) => {
+  ])('%j is a usage error: exit 2, the problem and a pointer to help on stderr', async (args, message) => {
     const { code, stdout, stderr } = await runCli(args);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain(message);
-    expect(stderr).toContain('Usage: ironflow <command>');
+    expect(stderr).toContain('Run `ironflow help`');
+    expect(stderr).not.toContain('Usage: ironflow <command>');
   });
 
   it('refuses to sign with an invalid configuration: exit 2 and the list on stderr', async () => {

@@ -5,7 +5,12 @@ import { DEV_JWT_SECRET, DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
 
 const STRONG_JWT = 'j'.repeat(48);
 const STRONG_WORKER = 'w'.repeat(48);
-const PROD = { IRONFLOW_ENV: 'production', JWT_SECRET: STRONG_JWT, WORKER_TOKEN: STRONG_WORKER };
+const PROD = {
+  IRONFLOW_ENV: 'production',
+  JWT_SECRET: STRONG_JWT,
+  WORKER_TOKEN: STRONG_WORKER,
+  DATABASE_URL: 'postgres://ironflow@db:5432/ironflow',
+};
 
 function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
   try {
@@ -34,6 +39,7 @@ describe('loadConfig', () => {
       webhook: { url: null, secret: null, events: ['run_status_changed', 'step_failed'] },
       logLevel: 'info',
       allowSignUp: true,
+      allowMemoryStore: false,
     } satisfies Config);
   });
 
@@ -158,7 +164,28 @@ describe('loadConfig', () => {
         expect.stringMatching(/^PORT: /),
         expect.stringMatching(/^JWT_SECRET: is required in production; generate one with/),
         expect.stringMatching(/^WORKER_TOKEN: is required in production; generate one with/),
+        expect.stringMatching(/^DATABASE_URL: is required in production \(without it every user and event/),
       ]);
+    });
+
+    it('refuses the in-memory store unless IRONFLOW_ALLOW_MEMORY_STORE=true', () => {
+      const { DATABASE_URL: _, ...memory } = PROD;
+      expect(problemsOf(memory)).toEqual([
+        expect.stringMatching(
+          /^DATABASE_URL: is required in production .*; set DATABASE_URL=postgres:.*, or IRONFLOW_ALLOW_MEMORY_STORE=true to accept the loss$/,
+        ),
+      ]);
+      expect(problemsOf({ ...memory, IRONFLOW_ALLOW_MEMORY_STORE: 'false' })).toHaveLength(1);
+      expect(problemsOf({ ...memory, IRONFLOW_ALLOW_MEMORY_STORE: 'yes' })).toEqual([
+        expect.stringMatching(/^IRONFLOW_ALLOW_MEMORY_STORE: must be true or false, got "yes"/),
+        expect.stringMatching(/^DATABASE_URL: is required in production/),
+      ]);
+      expect(loadConfig({ ...memory, IRONFLOW_ALLOW_MEMORY_STORE: 'true' })).toMatchObject({
+        databaseUrl: null,
+        allowMemoryStore: true,
+      });
+      // `ironflow token` needs only the secrets.
+      expect(loadConfig(memory, { purpose: 'token' }).databaseUrl).toBeNull();
     });
 
     it.each([

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { type AddressInfo, connect, createServer } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { within } from '@ironflow/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -185,36 +185,5 @@ describe('node apps/server/dist/main.js', () => {
     expect(garbled).toContain('"code":"BAD_REQUEST"');
     // The server is still serving.
     expect((await fetch(`${url.origin}/api/v1/health-check`)).status).toBe(200);
-  });
-
-  it('lists every configuration problem on stderr and exits 2 without starting', async () => {
-    const server = start({ PORT: 'nope', LOG_LEVEL: 'loud', IRONFLOW_ENV: 'production' });
-    expect(await within(10_000, 'the process to exit', server.exited)).toEqual({ code: 2, signal: null });
-    const stderr = server.stderr();
-    expect(stderr).toContain('invalid configuration (4 problems)');
-    for (const name of ['PORT', 'JWT_SECRET', 'WORKER_TOKEN', 'LOG_LEVEL'])
-      expect(stderr).toContain(`- ${name}: `);
-    expect(server.stdoutLines).toEqual([]);
-  });
-
-  it('logs a fatal line and exits 1 when DATABASE_URL cannot be reached', async () => {
-    const server = start({ PORT: '0', DATABASE_URL: 'postgres://ironflow@127.0.0.1:1/ironflow' });
-    expect(await within(10_000, 'the process to exit', server.exited)).toEqual({ code: 1, signal: null });
-    const fatal = server.stdoutLines.map((line) => JSON.parse(line)).find((line) => line.level === 60);
-    expect(fatal).toMatchObject({ msg: 'ironflow failed to start', err: { code: 'ECONNREFUSED' } });
-  });
-
-  it('logs a fatal line and exits 1 when the port is taken', async () => {
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const { port } = blocker.address() as { port: number };
-    try {
-      const server = start({ PORT: String(port) });
-      expect(await within(10_000, 'the process to exit', server.exited)).toEqual({ code: 1, signal: null });
-      const fatal = server.stdoutLines.map((line) => JSON.parse(line)).find((line) => line.level === 60);
-      expect(fatal).toMatchObject({ msg: 'ironflow failed to start', err: { code: 'EADDRINUSE' } });
-    } finally {
-      blocker.close();
-    }
   });
 });

@@ -35,6 +35,7 @@ const VARIABLES: Readonly<Record<string, { good: readonly string[]; bad: readonl
   },
   LOG_LEVEL: { good: ['info', 'silent', 'trace'], bad: ['loud', 'INFO', 'warning'] },
   ALLOW_SIGN_UP: { good: ['true', 'false'], bad: ['yes', 'TRUE', '1'] },
+  IRONFLOW_ALLOW_MEMORY_STORE: { good: ['true', 'false'], bad: ['yes', 'on'] },
 };
 const NAMES = Object.keys(VARIABLES);
 
@@ -130,7 +131,10 @@ describe('loadConfig, property-based', () => {
     );
     fc.assert(
       fc.property(secret, secret, (jwtSecret, workerToken) => {
-        const env: Record<string, string> = { IRONFLOW_ENV: 'production' };
+        const env: Record<string, string> = {
+          IRONFLOW_ENV: 'production',
+          IRONFLOW_ALLOW_MEMORY_STORE: 'true',
+        };
         if (jwtSecret !== undefined) env.JWT_SECRET = jwtSecret;
         if (workerToken !== undefined) env.WORKER_TOKEN = workerToken;
         const result = loadOrConfigError(env);
