@@ -214,6 +214,8 @@ describe('resume across instances', () => {
       bounds: () => ({ ...inner.bounds(), headSeq: inner.bounds().headSeq - lag }),
       read: (options) => inner.read(options),
       subscribe: (listener) => inner.subscribe(listener),
+      tailStatus: () => inner.tailStatus(),
+      ping: () => inner.ping(),
       prune: () => inner.prune(),
       close: () => inner.close(),
     };
@@ -258,6 +260,8 @@ function withAsynchronousLog(log: EventLog, delayTail: boolean): EventLog {
     },
     append: (inputs) => log.append(inputs),
     bounds: () => log.bounds(),
+    tailStatus: () => log.tailStatus(),
+    ping: () => log.ping(),
     prune: () => log.prune(),
     close: () => log.close(),
     async read(options) {

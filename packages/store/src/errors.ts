@@ -78,3 +78,26 @@ export class UserExistsError extends StoreError {
     super(`a user with this ${field} already exists`);
   }
 }
+
+/**
+ * The database did not answer in time or the connection failed (refused, reset, terminated,
+ * timed out). Not an internal error: the api answers it `503 SERVICE_UNAVAILABLE` with
+ * `Retry-After`, and the caller may retry once the database is back. `cause` holds the driver's
+ * error.
+ */
+export class StoreUnavailableError extends StoreError {
+  override readonly name = 'StoreUnavailableError';
+  readonly code = 'SERVICE_UNAVAILABLE';
+  readonly status = 503;
+  readonly expose = true;
+  /** Rendered as they are by the api's error middleware. */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    message = 'the database is unavailable; retry shortly',
+    options: { cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.headers = { 'Retry-After': String(options.retryAfterSeconds ?? 1) };
+  }
+}

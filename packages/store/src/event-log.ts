@@ -37,6 +37,20 @@ export interface EventLogBounds {
   headSeq: number;
 }
 
+/**
+ * Whether the log's tail follows what is appended (SPEC §4 "Faults"). The memory log always
+ * does; the PostgreSQL log does while its LISTEN connection is up and the catch-up after it
+ * succeeded, and not while it reconnects or retries.
+ */
+export interface TailStatus {
+  /** True while every committed event reaches the subscribers. */
+  readonly following: boolean;
+  /** When `following` last changed (epoch ms); the log's creation at first. */
+  readonly sinceMs: number;
+  /** Why it does not follow (e.g. `LISTEN connection lost: …`); null while following. */
+  readonly reason: string | null;
+}
+
 /** Receives each appended batch once, in seq order. */
 export type EventLogListener = (batch: readonly StoredEvent[]) => void;
 
@@ -62,6 +76,13 @@ export interface EventLog {
    * Returns the function that unsubscribes.
    */
   subscribe(listener: EventLogListener): () => void;
+  /** Whether the tail follows the log now, and since when. */
+  tailStatus(): TailStatus;
+  /**
+   * Resolves when the backing store answers a trivial query; rejects with
+   * `StoreUnavailableError` otherwise (within the store's timeout). For readiness checks.
+   */
+  ping(): Promise<void>;
   /** Applies time-based retention and resolves with the number of events removed. */
   prune(): Promise<number>;
   /** Releases subscribers and resources; later appends and reads reject with `EventLogClosedError`. */

@@ -5,6 +5,7 @@ export type {
   EventLogListener,
   EventLogReadOptions,
   StoredEvent,
+  TailStatus,
 } from './event-log.js';
 export { type Cursor, formatCursor, parseCursor } from './cursor.js';
 
@@ -33,5 +34,6 @@ export {
   EventValidationError,
   InvalidCursorError,
   StoreError,
+  StoreUnavailableError,
   UserExistsError,
 } from './errors.js';

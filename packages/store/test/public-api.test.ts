@@ -1,4 +1,4 @@
-import type { EventLog, EventLogBounds, StoredEvent, User, UserStore } from '@ironflow/store';
+import type { EventLog, EventLogBounds, StoredEvent, TailStatus, User, UserStore } from '@ironflow/store';
 import * as store from '@ironflow/store';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
@@ -10,6 +10,7 @@ describe('public entry', () => {
         'EventValidationError',
         'InvalidCursorError',
         'StoreError',
+        'StoreUnavailableError',
         'UserExistsError',
         'createMemoryEventLog',
         'createMemoryUserStore',
@@ -25,6 +26,7 @@ describe('public entry', () => {
     expectTypeOf(store.createMemoryEventLog).returns.toEqualTypeOf<EventLog>();
     expectTypeOf(store.createMemoryUserStore).returns.toEqualTypeOf<UserStore>();
     expectTypeOf<EventLog['bounds']>().returns.toEqualTypeOf<EventLogBounds>();
+    expectTypeOf<EventLog['tailStatus']>().returns.toEqualTypeOf<TailStatus>();
     expectTypeOf<EventLog['append']>().returns.toEqualTypeOf<Promise<StoredEvent[]>>();
     expectTypeOf<UserStore['findById']>().returns.toEqualTypeOf<Promise<User | null>>();
     expectTypeOf(store.parseCursor).returns.toEqualTypeOf<store.Cursor>();

@@ -3,3 +3,5 @@ export { waitFor } from './wait-for.js';
 export { within } from './within.js';
 // The one way browser tests find and launch Chromium.
 export { CHROMIUM_ARGS, ChromiumNotFoundError, findChromium, launchChromium } from './chromium.js';
+// Fault injection: a TCP proxy that drops, refuses or black-holes connections on demand.
+export { type ProxyMode, startTcpFaultProxy, type TcpFaultProxy } from './tcp-fault-proxy.js';

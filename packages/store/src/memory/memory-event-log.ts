@@ -2,7 +2,7 @@ import { type EventKind, type IronflowEvent, runIdOf, serializeEvent } from '@ir
 import { formatCursor, isValidEpoch } from '../cursor.js';
 import { generateEpoch } from '../epoch.js';
 import { EventLogClosedError } from '../errors.js';
-import type { EventLog, EventLogReadOptions, StoredEvent } from '../event-log.js';
+import type { EventLog, EventLogReadOptions, StoredEvent, TailStatus } from '../event-log.js';
 import { normaliseReadOptions } from '../read-options.js';
 import { validateBatch } from '../validate-batch.js';
 import { Queue } from './queue.js';
@@ -193,6 +193,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
       : merge(kindRanges, limit, (stored) => runIdOf(stored.event) === runId);
   }
 
+  const following: TailStatus = Object.freeze({ following: true, sinceMs: Date.now(), reason: null });
   return {
     epoch,
     append,
@@ -201,6 +202,11 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
     subscribe(listener) {
       if (typeof listener !== 'function') throw new TypeError('subscribe expects a function (batch) => void');
       return tail.subscribe(listener, headSeq + 1);
+    },
+    // In memory the tail is the append itself: it always follows.
+    tailStatus: () => following,
+    async ping() {
+      if (closed) throw new EventLogClosedError();
     },
     async prune() {
       if (closed) throw new EventLogClosedError();

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { EventLogListener, StoredEvent } from '../event-log.js';
+import type { EventLogListener, StoredEvent, TailStatus } from '../event-log.js';
 import { createTail, type ListenerErrorHandler } from '../memory/tail.js';
 import { selectPage, storedFromRow } from './event-queries.js';
 import type { SchemaNames } from './names.js';
@@ -19,6 +19,10 @@ export interface LogTailOptions {
   /** Rows read per query while catching up. */
   readonly pageSize: number;
   readonly reconnect: Required<ReconnectOptions>;
+  /** Period of the probe (`SELECT 1`) on the LISTEN connection. */
+  readonly probeIntervalMs: number;
+  /** A probe unanswered this long means the LISTEN connection is dead (a black hole). */
+  readonly probeTimeoutMs: number;
   readonly onListenerError: ListenerErrorHandler;
   /** Background failures: a lost LISTEN connection, a failed catch-up (both retried). */
   readonly onError: (error: unknown, context: string) => void;
@@ -38,16 +42,25 @@ export interface LogTail {
   subscribe(listener: EventLogListener, fromSeq: number): () => void;
   /** Asks for a catch-up: runs one now, or one more after the current one. */
   wake(): void;
+  /** Whether it follows the log now, and since when. */
+  status(): TailStatus;
   /** Stops listening, waits for a running catch-up and drops every listener. */
   close(): Promise<void>;
 }
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Creates the tail. One dedicated pool connection LISTENs on the schema's channel; a wake-up
  * (an append or a prune anywhere) starts a catch-up that reads rows after the last delivered seq
  * in pages and delivers them whole batch by whole batch. Catch-ups never overlap, and appends
- * commit in seq order, so every event is delivered once, in order. A lost connection is reopened
- * with backoff and followed by a catch-up, so nothing committed meanwhile is missed.
+ * commit in seq order, so every event is delivered once, in order.
+ *
+ * Recovery has two independent loops, each with its own timer, so that neither can cancel the
+ * other: reconnecting LISTEN (after the connection errors, ends, or leaves a probe unanswered),
+ * and retrying a failed catch-up. Every successful LISTEN is followed by a catch-up, so nothing
+ * committed while the tail was deaf is missed. It follows (see {@link LogTail.status}) while
+ * LISTEN is up and a catch-up begun after that LISTEN has succeeded, with no failure since.
  */
 export function createLogTail(options: LogTailOptions): LogTail {
   const { pool, names, epoch, pageSize, reconnect, onError } = options;
@@ -59,29 +72,36 @@ export function createLogTail(options: LogTailOptions): LogTail {
   let refreshWanted = false;
   let started = false;
   let closed = false;
+  // Each successful LISTEN starts a generation; the tail follows once a catch-up that began in
+  // the current generation succeeded.
+  let generation = 0;
+  let caughtUpGeneration = -1;
+  let catchUpFailing = false;
+  let reason = 'starting';
+  let status: TailStatus = Object.freeze({ following: false, sinceMs: Date.now(), reason });
+
+  let reconnecting = false;
   let reconnectDelay = reconnect.minDelayMs;
+  let reconnectTimer: NodeJS.Timeout | undefined;
   let retryDelay = reconnect.minDelayMs;
-  let timer: NodeJS.Timeout | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let probeTimer: NodeJS.Timeout | undefined;
 
   const backoff = (delay: number) => Math.min(delay * 2, reconnect.maxDelayMs);
   // Jitter spreads the reconnects of many instances after a database restart.
   const jittered = (delay: number) => Math.round(delay * (0.5 + Math.random() / 2));
 
-  function schedule(action: () => void, delay: number): void {
-    clearTimeout(timer);
-    timer = setTimeout(action, jittered(delay));
-    timer.unref();
+  function updateStatus(): void {
+    const following = listener !== null && !catchUpFailing && caughtUpGeneration === generation;
+    if (following === status.following && (following || reason === status.reason)) return;
+    const sinceMs = following === status.following ? status.sinceMs : Date.now();
+    status = Object.freeze({ following, sinceMs, reason: following ? null : reason });
   }
 
   async function listen(): Promise<void> {
     const client = await pool.connect();
     const lost = (error?: unknown) => {
-      if (listener !== client) return;
-      listener = null;
-      client.release(error instanceof Error ? error : true);
-      if (closed) return;
-      onError(error ?? new Error('LISTEN connection ended'), 'listen connection lost; reconnecting');
-      schedule(reopen, reconnectDelay);
+      if (listener === client) onLost(client, error ?? new Error('LISTEN connection ended'));
     };
     client.on('error', lost);
     client.on('end', () => lost());
@@ -101,29 +121,101 @@ export function createLogTail(options: LogTailOptions): LogTail {
       return;
     }
     listener = client;
+    generation += 1;
+    probeTimer = setInterval(() => void probe(client), options.probeIntervalMs);
+    probeTimer.unref();
+  }
+
+  function onLost(client: pg.PoolClient, error: unknown): void {
+    listener = null;
+    clearInterval(probeTimer);
+    // Destroyed rather than returned: the pool must not hand out a dead or listening connection.
+    client.release(error instanceof Error ? error : true);
+    reason = `LISTEN connection lost: ${messageOf(error)}`;
+    updateStatus();
+    if (closed) return;
+    onError(error, 'listen connection lost; reconnecting');
+    scheduleReconnect();
+  }
+
+  let probing = false;
+  /**
+   * A cheap query on the LISTEN connection: a silent network (a black hole) sends no error and
+   * no end, and TCP keep-alive can take minutes to notice; an unanswered probe does in seconds.
+   */
+  async function probe(client: pg.PoolClient): Promise<void> {
+    if (probing || listener !== client) return;
+    probing = true;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        client.query('SELECT 1'),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no answer to a probe within ${options.probeTimeoutMs} ms`)),
+            options.probeTimeoutMs,
+          );
+        }),
+      ]);
+    } catch (error) {
+      if (listener === client) onLost(client, error);
+    } finally {
+      clearTimeout(timer);
+      probing = false;
+    }
+  }
+
+  function scheduleReconnect(): void {
+    if (closed || listener !== null || reconnecting || reconnectTimer !== undefined) return;
+    reconnectTimer = setTimeout(reopen, jittered(reconnectDelay));
+    reconnectTimer.unref();
   }
 
   function reopen(): void {
+    reconnectTimer = undefined;
     if (closed) return;
+    reconnecting = true;
     listen().then(
       () => {
+        reconnecting = false;
         reconnectDelay = reconnect.minDelayMs;
+        reason = 'catching up after reconnecting';
+        updateStatus();
         // Another instance may have appended or pruned while we were deaf.
         refreshWanted = true;
         wake();
       },
       (error: unknown) => {
+        reconnecting = false;
         reconnectDelay = backoff(reconnectDelay);
+        reason = `LISTEN reconnect failed: ${messageOf(error)}`;
+        updateStatus();
+        if (closed) return;
         onError(error, 'listen reconnect failed; retrying');
-        schedule(reopen, reconnectDelay);
+        scheduleReconnect();
       },
     );
+  }
+
+  function scheduleRetry(): void {
+    if (closed || retryTimer !== undefined) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      wake();
+    }, jittered(retryDelay));
+    retryTimer.unref();
+    retryDelay = backoff(retryDelay);
   }
 
   async function catchUp(): Promise<void> {
     if (refreshWanted) {
       refreshWanted = false;
-      await options.refreshBounds();
+      try {
+        await options.refreshBounds();
+      } catch (error) {
+        refreshWanted = true;
+        throw error;
+      }
     }
     let afterSeq = deliveredSeq;
     // Rows of a batch whose end is on the next page: a batch is delivered whole or not at all.
@@ -155,16 +247,22 @@ export function createLogTail(options: LogTailOptions): LogTail {
   async function run(): Promise<void> {
     do {
       again = false;
+      const begunIn = generation;
       try {
         await catchUp();
-        retryDelay = reconnect.minDelayMs;
       } catch (error) {
         if (closed) return;
+        catchUpFailing = true;
+        reason = `catch-up failed: ${messageOf(error)}`;
+        updateStatus();
         onError(error, 'tail catch-up failed; retrying');
-        schedule(wake, retryDelay);
-        retryDelay = backoff(retryDelay);
+        scheduleRetry();
         return;
       }
+      retryDelay = reconnect.minDelayMs;
+      catchUpFailing = false;
+      caughtUpGeneration = begunIn;
+      updateStatus();
     } while (again && !closed);
   }
 
@@ -185,18 +283,26 @@ export function createLogTail(options: LogTailOptions): LogTail {
       await listen();
       deliveredSeq = await loadHead();
       started = true;
+      // The head was read after LISTEN began: nothing before it is owed to a subscriber.
+      caughtUpGeneration = generation;
+      updateStatus();
       wake();
     },
     subscribe: (listenerFn, fromSeq) => tail.subscribe(listenerFn, fromSeq),
     wake,
+    status: () => status,
     async close() {
       if (closed) return;
       closed = true;
-      clearTimeout(timer);
+      clearTimeout(reconnectTimer);
+      clearTimeout(retryTimer);
+      clearInterval(probeTimer);
       const client = listener;
       listener = null;
       // Destroyed rather than returned: a pooled connection must not keep listening.
       client?.release(true);
+      reason = 'closed';
+      updateStatus();
       await running;
       tail.close();
     },

@@ -8,6 +8,7 @@ import { createLogTail, type ReconnectOptions } from './log-tail.js';
 import { migrate } from './migrations.js';
 import { isValidSchemaName, schemaNames } from './names.js';
 import { type PostgresConnectionOptions, resolvePool } from './pool.js';
+import { unavailableAsStoreError } from './unavailable.js';
 
 /** Options of {@link createPostgresEventLog}. */
 export interface PostgresEventLogOptions extends PostgresConnectionOptions {
@@ -39,6 +40,12 @@ export interface PostgresEventLogOptions extends PostgresConnectionOptions {
   pageSize?: number;
   /** Backoff for reopening a lost LISTEN connection and retrying a failed catch-up. */
   reconnect?: ReconnectOptions;
+  /**
+   * Period of the probe (`SELECT 1`) on the LISTEN connection, which finds a connection that
+   * went silent (a black-holed network) within this plus `timeoutMs`.
+   * @default 1000
+   */
+  probeIntervalMs?: number;
   /**
    * Clock used for events whose `at` is missing.
    * @default () => new Date()
@@ -81,7 +88,7 @@ const reportBackground = (error: unknown, context: string) => {
  */
 export async function createPostgresEventLog(options: PostgresEventLogOptions): Promise<EventLog> {
   const settings = checkOptions(options);
-  const { pool, release } = resolvePool('createPostgresEventLog', options);
+  const { pool, release, timeoutMs } = resolvePool('createPostgresEventLog', options);
   const names = schemaNames(settings.schema);
   let epoch: string;
   try {
@@ -110,6 +117,8 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
     epoch,
     pageSize: settings.pageSize,
     reconnect: settings.reconnect,
+    probeIntervalMs: settings.probeIntervalMs,
+    probeTimeoutMs: timeoutMs,
     onListenerError: settings.onListenerError,
     onError: settings.onError,
     refreshBounds,
@@ -135,7 +144,7 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
   async function prune(): Promise<number> {
     if (closed) throw new EventLogClosedError();
     // Overlapping prunes would only wait on each other's row locks: share the running one.
-    pruning ??= (async () => {
+    pruning ??= unavailableAsStoreError(async () => {
       try {
         const deleted = await deleteExpired(pool, names, settings.retentionHours, settings.historyLimit);
         await refreshBounds();
@@ -143,7 +152,7 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
       } finally {
         pruning = null;
       }
-    })();
+    });
     return pruning;
   }
   const pruneTimer =
@@ -162,18 +171,26 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
       if (closed) throw new EventLogClosedError();
       const valid = validateBatch(inputs, settings.now);
       if (valid.length === 0) return [];
-      const stored = await insertBatch(pool, names, epoch, valid);
-      cached.headSeq = Math.max(cached.headSeq, (stored.at(-1) as StoredEvent).seq);
-      // Other instances may have appended before us into an empty log: ask for the real oldest.
-      if (cached.oldestSeq === null) await refreshBounds();
-      return stored;
+      return unavailableAsStoreError(async () => {
+        const stored = await insertBatch(pool, names, epoch, valid);
+        cached.headSeq = Math.max(cached.headSeq, (stored.at(-1) as StoredEvent).seq);
+        // Other instances may have appended before us into an empty log: ask for the real oldest.
+        if (cached.oldestSeq === null) await refreshBounds();
+        return stored;
+      });
     },
     async read(readOptions: EventLogReadOptions) {
       if (closed) throw new EventLogClosedError();
-      const rows = await selectPage(pool, names, normaliseReadOptions(readOptions));
+      const normalised = normaliseReadOptions(readOptions);
+      const rows = await unavailableAsStoreError(() => selectPage(pool, names, normalised));
       return rows.map((row) => storedFromRow(epoch, row));
     },
     bounds: (): EventLogBounds => ({ oldestSeq: cached.oldestSeq, headSeq: cached.headSeq }),
+    tailStatus: () => tail.status(),
+    async ping() {
+      if (closed) throw new EventLogClosedError();
+      await unavailableAsStoreError(() => pool.query('SELECT 1'));
+    },
     subscribe(listener) {
       if (typeof listener !== 'function') throw new TypeError('subscribe expects a function (batch) => void');
       return tail.subscribe(listener, cached.headSeq + 1);
@@ -197,6 +214,7 @@ interface Settings {
   pruneIntervalMs: number;
   pageSize: number;
   reconnect: Required<ReconnectOptions>;
+  probeIntervalMs: number;
   now: (() => Date) | undefined;
   onListenerError: ListenerErrorHandler;
   onError: (error: unknown, context: string) => void;
@@ -213,6 +231,7 @@ function checkOptions(options: PostgresEventLogOptions): Settings {
     pruneIntervalMs = 60_000,
     pageSize = 500,
     reconnect = {},
+    probeIntervalMs = 1_000,
     now,
     onListenerError = reportToConsole,
     onError = reportBackground,
@@ -245,6 +264,11 @@ function checkOptions(options: PostgresEventLogOptions): Settings {
   ) {
     fail(`reconnect needs integers 1 <= minDelayMs <= maxDelayMs, got ${JSON.stringify(reconnect)}`);
   }
+  if (!Number.isSafeInteger(probeIntervalMs) || probeIntervalMs < 1) {
+    fail(
+      `probeIntervalMs must be a positive integer of milliseconds, got ${String(probeIntervalMs)}; omit it for 1000`,
+    );
+  }
   if (now !== undefined && typeof now !== 'function') {
     throw new TypeError('createPostgresEventLog: now must be a function returning a Date');
   }
@@ -258,6 +282,7 @@ function checkOptions(options: PostgresEventLogOptions): Settings {
     pruneIntervalMs,
     pageSize,
     reconnect: { minDelayMs, maxDelayMs },
+    probeIntervalMs,
     now,
     onListenerError,
     onError,

@@ -4,6 +4,7 @@ import type { NewUser, User, UserStore } from '../user-store.js';
 import { migrate } from './migrations.js';
 import { isValidSchemaName, schemaNames } from './names.js';
 import { type PostgresConnectionOptions, resolvePool } from './pool.js';
+import { asStoreError, unavailableAsStoreError } from './unavailable.js';
 
 /** Options of {@link createPostgresUserStore}. */
 export interface PostgresUserStoreOptions extends PostgresConnectionOptions {
@@ -61,9 +62,9 @@ export async function createPostgresUserStore(options: PostgresUserStoreOptions)
   }
 
   async function findOne(where: string, value: string): Promise<User | null> {
-    const { rows } = await pool.query<UserRow>(`SELECT ${COLUMNS} FROM ${names.users} WHERE ${where}`, [
-      value,
-    ]);
+    const { rows } = await unavailableAsStoreError(() =>
+      pool.query<UserRow>(`SELECT ${COLUMNS} FROM ${names.users} WHERE ${where}`, [value]),
+    );
     return rows[0] === undefined ? null : toUser(rows[0]);
   }
 
@@ -71,7 +72,7 @@ export async function createPostgresUserStore(options: PostgresUserStoreOptions)
     const email = requireText('email', input?.email);
     const username = requireText('username', input?.username);
     const passwordHash = requireText('passwordHash', input?.passwordHash);
-    const client = await pool.connect();
+    const client = await unavailableAsStoreError(() => pool.connect());
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -98,7 +99,7 @@ export async function createPostgresUserStore(options: PostgresUserStoreOptions)
       await client.query('ROLLBACK').catch((rollbackError: Error) => {
         broken = rollbackError;
       });
-      throw asUserExists(error);
+      throw asStoreError(asUserExists(error));
     } finally {
       client.release(broken);
     }
@@ -112,7 +113,9 @@ export async function createPostgresUserStore(options: PostgresUserStoreOptions)
     findByUsername: async (username) =>
       typeof username === 'string' ? findOne('lower(username) = lower($1)', username) : null,
     async count() {
-      const { rows } = await pool.query<{ count: string }>(`SELECT count(*) AS count FROM ${names.users}`);
+      const { rows } = await unavailableAsStoreError(() =>
+        pool.query<{ count: string }>(`SELECT count(*) AS count FROM ${names.users}`),
+      );
       return Number((rows[0] as { count: string }).count);
     },
     close: release,

@@ -337,6 +337,18 @@ export function describeEventLog(name: string, makeLog: MakeEventLog): void {
       });
     });
 
+    describe('health', () => {
+      it('follows once created, answers ping, and stops following when closed', async () => {
+        const log = await open();
+        const status = log.tailStatus();
+        expect(status).toMatchObject({ following: true, reason: null });
+        expect(status.sinceMs).toBeLessThanOrEqual(Date.now());
+        await expect(log.ping()).resolves.toBeUndefined();
+        await log.close();
+        await expect(log.ping()).rejects.toBeInstanceOf(EventLogClosedError);
+      });
+    });
+
     describe('close', () => {
       it('rejects appends after close, and may be called twice', async () => {
         const log = await open();
