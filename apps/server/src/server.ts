@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '@ironflow/api';
 import { createTokenService } from '@ironflow/auth';
-import { createEventPublisher } from '@ironflow/engine';
+import { createInProcessNotifier } from '@ironflow/engine';
 import {
   createMemoryEventLog,
   createMemoryUserStore,
@@ -121,7 +121,7 @@ function localUrl({ address, family, port }: AddressInfo): string {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const { log, users, closeStores } = await openStores(config, logger);
   const tokens = createTokenService({ secret: config.jwtSecret });
-  const publisher = createEventPublisher({
+  const publisher = createInProcessNotifier({
     maxQueuedPerSubscriber: WEBHOOK_QUEUE_LIMIT,
     onError: (error, { event, subscriber }) =>
       logger.error({ err: error, type: event.type, subscriber: subscriber.name }, 'event subscriber failed'),

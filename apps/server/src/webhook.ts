@@ -15,7 +15,7 @@ export const WEBHOOK_QUEUE_LIMIT = 10_000;
  *
  * @example
  * ```ts
- * const publisher = createEventPublisher({ maxQueuedPerSubscriber: WEBHOOK_QUEUE_LIMIT });
+ * const publisher = createInProcessNotifier({ maxQueuedPerSubscriber: WEBHOOK_QUEUE_LIMIT });
  * subscribeWebhook(publisher, config.webhook, logger);
  * ```
  */

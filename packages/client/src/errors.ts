@@ -39,6 +39,32 @@ export class StreamConnectionError extends ClientError {
   }
 }
 
+/**
+ * The ingest client could not store something: the server refused it (`status` and the envelope's
+ * `code`, `message` and `details`), it could not be reached after every attempt (`status` `null`,
+ * code `NETWORK_ERROR`), or it was refused before sending (`status` `null`: `VALIDATION_FAILED` with
+ * the engine's issues, `PAYLOAD_TOO_LARGE`, `CLIENT_CLOSED`). Nothing of a refused batch is stored.
+ */
+export class IngestError extends ClientError {
+  /** The server's HTTP status, or `null` when there was no answer or nothing was sent. */
+  readonly status: number | null;
+  /** The envelope's `details`: for `VALIDATION_FAILED`, `[{ index, path, message }]` (index within the call). */
+  readonly details: unknown;
+  /** Requests made for this batch (1 when the first answer was final; 0 when nothing was sent). */
+  readonly attempts: number;
+
+  constructor(
+    code: string,
+    message: string,
+    info: { status: number | null; details?: unknown; attempts: number; cause?: unknown },
+  ) {
+    super(code, message, { cause: info.cause });
+    this.status = info.status;
+    this.details = info.details;
+    this.attempts = info.attempts;
+  }
+}
+
 /** A message's `data` is not a valid event of its SSE `event:` name. Reported to `onError`; the event is skipped. */
 export class InvalidEventPayloadError extends ClientError {
   /** The SSE `event:` name the message came with. */

@@ -24,11 +24,25 @@ export type {
 export { buildStreamUrl, EVENTS_PATH, type StreamQuery } from './build-stream-url.js';
 export { type BackoffSettings, backoffDelay } from './backoff-delay.js';
 
+// Publishing: the producers' client of the ingest routes.
+export { createIngestClient, INGEST_EVENTS_PATH } from './create-ingest-client.js';
+export type {
+  IngestAnswer,
+  IngestClient,
+  IngestClientOptions,
+  IngestRetryOptions,
+  LogBatch,
+  PublishableEvent,
+} from './ingest-types.js';
+export type { Credential } from './credential.js';
+export { readErrorEnvelope, type ServerErrorBody } from './read-error-envelope.js';
+
 // Errors.
 export {
   ClientError,
   EventsLostError,
   HandlerError,
+  IngestError,
   InvalidClientOptionError,
   InvalidEventPayloadError,
   StreamConnectionError,

@@ -35,11 +35,15 @@ describe('source rules', () => {
       'EVENTS_PATH',
       'EventsLostError',
       'HandlerError',
+      'INGEST_EVENTS_PATH',
+      'IngestError',
       'InvalidClientOptionError',
       'InvalidEventPayloadError',
       'StreamConnectionError',
       'backoffDelay',
       'buildStreamUrl',
+      'createIngestClient',
+      'readErrorEnvelope',
       'subscribe',
     ]);
   });

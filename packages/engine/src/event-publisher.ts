@@ -20,7 +20,7 @@ export interface SubscriberErrorContext {
   readonly subscriber: SubscriberInfo;
 }
 
-/** Options of {@link createEventPublisher}. */
+/** Options of {@link createInProcessNotifier}. */
 export interface EventPublisherOptions {
   /**
    * How many events may wait in one subscriber's queue (not counting the one being handled). Past it,
@@ -89,12 +89,16 @@ const reportToConsole = (error: unknown, context: SubscriberErrorContext): void 
 };
 
 /**
- * Creates an event publisher. Each subscriber has its own queue and receives its events in publish order,
+ * In-process only: creates the notifier that hands events to side-effect subscribers (webhooks, …)
+ * inside the calling program. It sends nothing to an ironflow server; to publish events to a server, use
+ * `createIngestClient` from `@ironflow/client`.
+ *
+ * Each subscriber has its own queue and receives its events in publish order,
  * one at a time; a slow, failing or stuck subscriber never delays another subscriber or the publisher.
  * `publish` costs O(subscribers of that kind): subscribers are indexed by kind.
  *
  * @example
- * const publisher = createEventPublisher({ onError: (error, { subscriber }) => log.warn({ error, subscriber }) });
+ * const publisher = createInProcessNotifier({ onError: (error, { subscriber }) => log.warn({ error, subscriber }) });
  * publisher.subscribe(['run_status_changed', 'step_failed'], async (event) => {
  *   await postWebhook(serializeEvent(event));
  * }, { name: 'webhook' });
@@ -103,7 +107,7 @@ const reportToConsole = (error: unknown, context: SubscriberErrorContext): void 
  * publisher.close();
  * await publisher.idle();
  */
-export function createEventPublisher(options: EventPublisherOptions = {}): EventPublisher {
+export function createInProcessNotifier(options: EventPublisherOptions = {}): EventPublisher {
   const maxQueued = options.maxQueuedPerSubscriber ?? 10_000;
   if (!Number.isSafeInteger(maxQueued) || maxQueued < 1) {
     throw new InvalidOptionError(
@@ -231,3 +235,9 @@ export function createEventPublisher(options: EventPublisherOptions = {}): Event
     },
   };
 }
+
+/**
+ * @deprecated Renamed {@link createInProcessNotifier}: the old name read like "publish to the server".
+ * The same function; it stays for compatibility and goes in the next major version.
+ */
+export const createEventPublisher = createInProcessNotifier;

@@ -62,7 +62,7 @@ export {
 export type { RunStatusChange } from './run-status-change-events.js';
 export { runStatusChangeEvents } from './run-status-change-events.js';
 
-// Notifier: the publisher and the run-status helper.
+// Notifier (in-process; to publish to a server use @ironflow/client's createIngestClient).
 export type {
   EventHandler,
   EventPublisher,
@@ -72,7 +72,7 @@ export type {
   SubscriberInfo,
   Subscription,
 } from './event-publisher.js';
-export { createEventPublisher } from './event-publisher.js';
+export { createEventPublisher, createInProcessNotifier } from './event-publisher.js';
 export { publishRunStatusChange } from './publish-run-status-change.js';
 
 // Webhooks: the notifier's HTTP subscriber, and the receiver's signature check.

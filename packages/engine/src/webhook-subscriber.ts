@@ -116,7 +116,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * memory stays bounded.
  *
  * @example
- * const publisher = createEventPublisher({ maxQueuedPerSubscriber: 10_000, onError: (error) => log.warn(error) });
+ * const publisher = createInProcessNotifier({ maxQueuedPerSubscriber: 10_000, onError: (error) => log.warn(error) });
  * const webhook = createWebhookSubscriber({ url: 'https://hooks.example.com/ironflow', secret: webhookSecret });
  * publisher.subscribe(webhook.kinds, webhook.handler, webhook.options);
  */

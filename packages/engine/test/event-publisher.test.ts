@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
-  createEventPublisher,
+  createInProcessNotifier,
   type EventKind,
   InvalidOptionError,
   type IronflowEvent,
@@ -37,9 +37,9 @@ function gate() {
   return { open, opened };
 }
 
-describe('createEventPublisher', () => {
+describe('createInProcessNotifier', () => {
   it('delivers to each subscriber in publish order, one at a time, with async handlers', async () => {
-    const publisher = createEventPublisher();
+    const publisher = createInProcessNotifier();
     const seen: string[] = [];
     let running = 0;
     let maxRunning = 0;
@@ -60,7 +60,7 @@ describe('createEventPublisher', () => {
   });
 
   it('only delivers the kinds subscribed to; an empty list receives nothing', async () => {
-    const publisher = createEventPublisher();
+    const publisher = createInProcessNotifier();
     const nothing = vi.fn();
     const some: string[] = [];
     publisher.subscribe([], nothing);
@@ -76,7 +76,7 @@ describe('createEventPublisher', () => {
   });
 
   it('never runs a handler inside publish', () => {
-    const publisher = createEventPublisher();
+    const publisher = createInProcessNotifier();
     const handler = vi.fn();
     publisher.subscribe(['log_line'], handler);
     publisher.publish(logLine(1));
@@ -84,7 +84,7 @@ describe('createEventPublisher', () => {
   });
 
   it('never throws from publish, even for garbage from untyped callers', async () => {
-    const publisher = createEventPublisher();
+    const publisher = createInProcessNotifier();
     const handler = vi.fn();
     publisher.subscribe(['log_line'], handler);
     for (const garbage of [null, undefined, 42, 'log_line', { type: 'nope' }, {}]) {
@@ -96,7 +96,7 @@ describe('createEventPublisher', () => {
 
   it('isolates subscribers: a throwing one and a stuck one do not affect a healthy one', async () => {
     const errors: [unknown, SubscriberErrorContext][] = [];
-    const publisher = createEventPublisher({ onError: (error, context) => errors.push([error, context]) });
+    const publisher = createInProcessNotifier({ onError: (error, context) => errors.push([error, context]) });
     const stuckStarted = vi.fn();
     publisher.subscribe(
       ['log_line'],
@@ -148,7 +148,7 @@ describe('createEventPublisher', () => {
   });
 
   it('keeps publishing fast while a subscriber is stuck', async () => {
-    const publisher = createEventPublisher({ maxQueuedPerSubscriber: 100_000, onError: () => {} });
+    const publisher = createInProcessNotifier({ maxQueuedPerSubscriber: 100_000, onError: () => {} });
     publisher.subscribe(['log_line'], () => new Promise<void>(() => {}));
     const healthy = vi.fn();
     publisher.subscribe(['log_line'], healthy);
@@ -159,7 +159,7 @@ describe('createEventPublisher', () => {
 
   it('drops the oldest queued event past the bound and reports it', async () => {
     const errors: [unknown, SubscriberErrorContext][] = [];
-    const publisher = createEventPublisher({
+    const publisher = createInProcessNotifier({
       maxQueuedPerSubscriber: 3,
       onError: (e, c) => errors.push([e, c]),
     });
@@ -194,7 +194,7 @@ describe('createEventPublisher', () => {
   });
 
   it('stops delivery on unsubscribe, and idle() stops waiting for that subscriber', async () => {
-    const publisher = createEventPublisher();
+    const publisher = createInProcessNotifier();
     const release = gate();
     const seen: string[] = [];
     const subscription = publisher.subscribe(['log_line'], async (event) => {
@@ -214,7 +214,7 @@ describe('createEventPublisher', () => {
   });
 
   it('idle() resolves at once with nothing queued, and after the queues drain otherwise', async () => {
-    const publisher = createEventPublisher();
+    const publisher = createInProcessNotifier();
     await publisher.idle();
     const seen: string[] = [];
     publisher.subscribe(['log_line'], async (event) => {
@@ -227,7 +227,7 @@ describe('createEventPublisher', () => {
   });
 
   it('close() stops new events and subscribers but delivers what is queued', async () => {
-    const publisher = createEventPublisher();
+    const publisher = createInProcessNotifier();
     const seen: string[] = [];
     publisher.subscribe(['log_line'], (event) => {
       seen.push(event.line);
@@ -243,7 +243,7 @@ describe('createEventPublisher', () => {
   it('reports to console.error when onError is not given or throws', async () => {
     const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
-      const quiet = createEventPublisher();
+      const quiet = createInProcessNotifier();
       quiet.subscribe(['log_line'], () => {
         throw new Error('no handler for me');
       });
@@ -252,7 +252,7 @@ describe('createEventPublisher', () => {
       expect(consoleError).toHaveBeenCalledTimes(1);
       expect(String(consoleError.mock.calls[0]?.[0])).toMatch(/subscriber "subscriber-1" failed on log_line/);
 
-      const loud = createEventPublisher({
+      const loud = createInProcessNotifier({
         onError: () => {
           throw new Error('onError broke');
         },
@@ -273,15 +273,15 @@ describe('createEventPublisher', () => {
 
   it('checks its options and arguments when built', () => {
     for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(() => createEventPublisher({ maxQueuedPerSubscriber: bad })).toThrow(InvalidOptionError);
+      expect(() => createInProcessNotifier({ maxQueuedPerSubscriber: bad })).toThrow(InvalidOptionError);
     }
-    const publisher = createEventPublisher();
+    const publisher = createInProcessNotifier();
     expect(() => publisher.subscribe(['nope' as EventKind], () => {})).toThrow(UnknownEventKindError);
     expect(() => publisher.subscribe(['log_line'], 'x' as never)).toThrow(InvalidOptionError);
   });
 
   it('passes the same run to every kind subscribed', async () => {
-    const publisher = createEventPublisher();
+    const publisher = createInProcessNotifier();
     const runs: string[] = [];
     publisher.subscribe(['run_created', 'step_failed'], (event) => {
       runs.push(event.run_id);

@@ -30,6 +30,7 @@ describe('public entry', () => {
         'allowedNextStatuses',
         'canChangeStatus',
         'createEventPublisher',
+        'createInProcessNotifier',
         'createWebhookSubscriber',
         'DEFAULT_WEBHOOK_KINDS',
         'eventJsonSchemas',
@@ -73,12 +74,13 @@ describe('public entry', () => {
     expectTypeOf<IronflowEvent['type']>().toEqualTypeOf<engine.EventKind>();
     expectTypeOf<'shell'>().toExtend<StepKind>();
     expectTypeOf(engine.validateEvent).returns.toEqualTypeOf<ValidateEventResult>();
-    expectTypeOf(engine.createEventPublisher).returns.toEqualTypeOf<EventPublisher>();
+    expectTypeOf(engine.createInProcessNotifier).returns.toEqualTypeOf<EventPublisher>();
+    expect(engine.createEventPublisher).toBe(engine.createInProcessNotifier);
     expectTypeOf(engine.runIdOf).returns.toEqualTypeOf<string | null>();
   });
 
   it('is browser-safe: validates, serialises and publishes without Node globals', async () => {
-    const publisher = engine.createEventPublisher();
+    const publisher = engine.createInProcessNotifier();
     const seen: string[] = [];
     publisher.subscribe(['run_created'], (event) => {
       seen.push(engine.serializeEvent(event));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createEventPublisher,
+  createInProcessNotifier,
   EVENT_KINDS,
   InvalidEventError,
   InvalidStatusChangeError,
@@ -24,7 +24,7 @@ const CHANGE: RunStatusChange = {
 };
 
 function recorder() {
-  const publisher = createEventPublisher();
+  const publisher = createInProcessNotifier();
   const seen: IronflowEvent[] = [];
   publisher.subscribe(EVENT_KINDS, (event) => {
     seen.push(event);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  createEventPublisher,
+  createInProcessNotifier,
   createWebhookSubscriber,
   DEFAULT_WEBHOOK_KINDS,
   exampleEvents,
@@ -131,7 +131,7 @@ describe('createWebhookSubscriber', () => {
   it('without onFailure, rejects so that the publisher reports the failure to onError', async () => {
     const { url } = await receiver([400]);
     const reported: unknown[] = [];
-    const publisher = createEventPublisher({ onError: (error) => reported.push(error) });
+    const publisher = createInProcessNotifier({ onError: (error) => reported.push(error) });
     const webhook = createWebhookSubscriber({ url, kinds: ['step_failed'] });
     publisher.subscribe(webhook.kinds, webhook.handler, webhook.options);
     publisher.publish(event);
@@ -148,7 +148,7 @@ describe('createWebhookSubscriber', () => {
 
   it('on a publisher, a hanging receiver delays neither publish nor another subscriber', async () => {
     const { url, requests } = await receiver(['hang', 'hang']);
-    const publisher = createEventPublisher();
+    const publisher = createInProcessNotifier();
     const webhook = subscriber({ url, kinds: ['run_created'], timeoutMs: 5_000 });
     publisher.subscribe(webhook.kinds, webhook.handler, webhook.options);
     const seen: string[] = [];

@@ -6,7 +6,7 @@ const AT = '2026-11-27T14:00:00.123Z';
 
 /** A `run_created` whose workflow name numbers it, so order can be checked. */
 export function runCreated(n: number, runId = RUN_A) {
-  return { type: 'run_created', run_id: runId, workflow_name: `wf-${n}`, at: AT };
+  return { type: 'run_created' as const, run_id: runId, workflow_name: `wf-${n}`, at: AT };
 }
 
 /** The workflow names of `run_created` events, in order received. */

@@ -12,7 +12,7 @@ import {
 } from '@ironflow/store';
 
 export const JWT_SECRET = 'client-test-secret-that-is-long-enough-for-hs256';
-const WORKER_TOKEN = 'client-test-worker-token';
+export const WORKER_TOKEN = 'client-test-worker-token';
 
 export interface StreamServerOptions {
   readonly stream?: AppDeps['stream'];
