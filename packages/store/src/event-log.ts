@@ -29,6 +29,56 @@ export interface EventLogReadOptions {
   limit: number;
 }
 
+/** What {@link EventLog.readBefore} returns: the newest retained events with `seq < beforeSeq` that match. */
+export interface EventLogReadBeforeOptions {
+  /** Exclusive upper bound; `bounds().headSeq + 1` reads from the newest event. */
+  beforeSeq: number;
+  /** Only events of this run (compared in lower case). */
+  runId?: string | undefined;
+  /** Only events of these kinds; omitted or empty means every kind. */
+  kinds?: readonly EventKind[] | undefined;
+  /** At most this many events; a non-negative integer. */
+  limit: number;
+}
+
+/** What {@link EventLog.readLogLines} returns: a run's `log_line` events with `seq > afterSeq`. */
+export interface LogLineQuery {
+  /** The run (compared in lower case). */
+  runId: string;
+  /** Exclusive lower bound; 0 reads from the oldest retained line. */
+  afterSeq: number;
+  /** Only lines of this step (compared in lower case). */
+  stepId?: string | undefined;
+  /** Only lines of this stream (`stdout`, `stderr`, `system`). */
+  stream?: string | undefined;
+  /** At most this many lines; a non-negative integer. */
+  limit: number;
+}
+
+/** What {@link EventLog.readPage} selects: one page of the matching events, newest first. */
+export interface EventPageQuery {
+  /** Matching events to skip, counted from the newest. */
+  offset: number;
+  /** At most this many events; a non-negative integer. */
+  limit: number;
+  /** Only events of this kind; a kind name no stored event has (e.g. `secrets_rotated`) matches nothing. */
+  kind?: string | undefined;
+  /** Only events of this run (compared in lower case). */
+  runId?: string | undefined;
+  /** Only events whose `at` is at or after this RFC 3339 time (any offset; microsecond precision). */
+  from?: string | undefined;
+  /** Only events whose `at` is at or before this RFC 3339 time. */
+  to?: string | undefined;
+}
+
+/** One page of {@link EventLog.readPage}. */
+export interface EventPage {
+  /** The page, newest first. */
+  readonly events: StoredEvent[];
+  /** How many retained events match, over every page. */
+  readonly total: number;
+}
+
 /** The seqs the log holds now. */
 export interface EventLogBounds {
   /** Seq of the oldest retained event; `null` when the log holds none. */
@@ -70,6 +120,15 @@ export interface EventLog {
   append(inputs: readonly unknown[]): Promise<StoredEvent[]>;
   /** Retained events after `afterSeq` matching the filters, ascending, at most `limit`. */
   read(options: EventLogReadOptions): Promise<StoredEvent[]>;
+  /**
+   * The newest `limit` retained events before `beforeSeq` matching the filters, newest first
+   * (the stream's `backlog`). Walks the same indexes as `read`, backwards.
+   */
+  readBefore(options: EventLogReadBeforeOptions): Promise<StoredEvent[]>;
+  /** A run's retained `log_line` events after `afterSeq`, ascending, through the run's index. */
+  readLogLines(query: LogLineQuery): Promise<StoredEvent[]>;
+  /** One page of the matching retained events, newest first, and how many match in all. */
+  readPage(query: EventPageQuery): Promise<EventPage>;
   bounds(): EventLogBounds;
   /**
    * The ordered tail: every batch appended after subscribing is delivered once, in seq order.

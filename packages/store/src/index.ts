@@ -3,7 +3,11 @@ export type {
   EventLog,
   EventLogBounds,
   EventLogListener,
+  EventLogReadBeforeOptions,
   EventLogReadOptions,
+  EventPage,
+  EventPageQuery,
+  LogLineQuery,
   StoredEvent,
   TailStatus,
 } from './event-log.js';

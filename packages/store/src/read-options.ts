@@ -1,5 +1,11 @@
 import { EVENT_KINDS, type EventKind } from '@ironflow/engine';
-import type { EventLogReadOptions } from './event-log.js';
+import type {
+  EventLogReadBeforeOptions,
+  EventLogReadOptions,
+  EventPageQuery,
+  LogLineQuery,
+} from './event-log.js';
+import { microsOfTime } from './time-key.js';
 
 /** {@link EventLogReadOptions} checked and reduced to what a backend has to filter on. */
 export interface NormalisedReadOptions {
@@ -26,6 +32,85 @@ export function normaliseReadOptions(options: EventLogReadOptions): NormalisedRe
     throw new TypeError(`read: runId must be a string, got ${typeof runId}`);
   }
   return { afterSeq, limit, runId: runId?.toLowerCase(), kinds: checkKinds(kinds) };
+}
+
+/** {@link EventLogReadBeforeOptions} checked; `kinds` as in {@link NormalisedReadOptions}. */
+export interface NormalisedReadBeforeOptions {
+  beforeSeq: number;
+  limit: number;
+  runId: string | undefined;
+  kinds: EventKind[] | undefined;
+}
+
+export function normaliseReadBeforeOptions(options: EventLogReadBeforeOptions): NormalisedReadBeforeOptions {
+  const { beforeSeq, limit, runId, kinds } = options;
+  checkCount('beforeSeq', beforeSeq);
+  checkCount('limit', limit);
+  return { beforeSeq, limit, runId: checkId('runId', runId), kinds: checkKinds(kinds) };
+}
+
+/** {@link LogLineQuery} checked, ids in lower case. */
+export interface NormalisedLogLineQuery {
+  runId: string;
+  afterSeq: number;
+  stepId: string | undefined;
+  stream: string | undefined;
+  limit: number;
+}
+
+export function normaliseLogLineQuery(query: LogLineQuery): NormalisedLogLineQuery {
+  const { runId, afterSeq, stepId, stream, limit } = query;
+  if (typeof runId !== 'string') throw new TypeError('readLogLines: runId must be a string');
+  checkCount('afterSeq', afterSeq);
+  checkCount('limit', limit);
+  if (stream !== undefined && typeof stream !== 'string') {
+    throw new TypeError('readLogLines: stream must be a string');
+  }
+  return { runId: runId.toLowerCase(), afterSeq, stepId: checkId('stepId', stepId), stream, limit };
+}
+
+/** {@link EventPageQuery} checked; times as microseconds since the Unix epoch. */
+export interface NormalisedPageQuery {
+  offset: number;
+  limit: number;
+  kind: string | undefined;
+  runId: string | undefined;
+  from: string | undefined;
+  to: string | undefined;
+  fromMicros: number | undefined;
+  toMicros: number | undefined;
+}
+
+export function normalisePageQuery(query: EventPageQuery): NormalisedPageQuery {
+  const { offset, limit, kind, runId, from, to } = query;
+  checkCount('offset', offset);
+  checkCount('limit', limit);
+  if (kind !== undefined && typeof kind !== 'string') throw new TypeError('readPage: kind must be a string');
+  return {
+    offset,
+    limit,
+    kind,
+    runId: checkId('runId', runId),
+    from,
+    to,
+    fromMicros: checkTime('from', from),
+    toMicros: checkTime('to', to),
+  };
+}
+
+function checkTime(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const micros = typeof text === 'string' ? microsOfTime(text) : null;
+  if (micros === null)
+    throw new RangeError(`readPage: ${name} must be an RFC 3339 time, got ${String(text)}`);
+  return micros;
+}
+
+function checkId(name: string, value: string | undefined): string | undefined {
+  if (value !== undefined && typeof value !== 'string') {
+    throw new TypeError(`read: ${name} must be a string, got ${typeof value}`);
+  }
+  return value?.toLowerCase();
 }
 
 function checkCount(name: string, value: number): void {

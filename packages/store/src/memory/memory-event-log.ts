@@ -1,12 +1,17 @@
-import { type EventKind, type IronflowEvent, runIdOf, serializeEvent } from '@ironflow/engine';
+import { type IronflowEvent, serializeEvent } from '@ironflow/engine';
 import { formatCursor, isValidEpoch } from '../cursor.js';
 import { generateEpoch } from '../epoch.js';
 import { EventLogClosedError } from '../errors.js';
-import type { EventLog, EventLogReadOptions, StoredEvent, TailStatus } from '../event-log.js';
-import { normaliseReadOptions } from '../read-options.js';
+import type { EventLog, StoredEvent, TailStatus } from '../event-log.js';
+import {
+  normaliseLogLineQuery,
+  normalisePageQuery,
+  normaliseReadBeforeOptions,
+  normaliseReadOptions,
+} from '../read-options.js';
 import { validateBatch } from '../validate-batch.js';
-import { Queue } from './queue.js';
-import { SeqIndex, type SeqRange } from './seq-index.js';
+import { LogIndexes } from './log-indexes.js';
+import { readPage } from './read-page.js';
 import { createTail, type ListenerErrorHandler, reportToConsole } from './tail.js';
 
 /** Options of {@link createMemoryEventLog}. */
@@ -43,13 +48,11 @@ export interface MemoryEventLogOptions {
   onListenerError?: ListenerErrorHandler;
 }
 
-type Keep = (stored: StoredEvent) => boolean;
-const always: Keep = () => true;
-
 /**
  * Creates the in-memory event log, the embedded default backend. It keeps the newest
- * `historyLimit` events and at most `historyBytes` of their JSON. A per-run and a per-kind index of seqs make a filtered read cost
- * follow the matching events, not the size of the log.
+ * `historyLimit` events and at most `historyBytes` of their JSON. A per-run and a per-kind index
+ * of seqs make a filtered read cost follow the matching events, not the size of the log (see
+ * `LogIndexes`).
  *
  * @example
  * const log = createMemoryEventLog({ historyLimit: 10_000 });
@@ -70,17 +73,11 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
   } = options;
   checkOptions(historyLimit, historyBytes, epoch, now, onListenerError);
 
-  // `events` holds consecutive seqs, so seq s sits at position s - oldestSeq.
-  const events = new Queue<StoredEvent>();
-  const byRun = new SeqIndex<string>();
-  const byKind = new SeqIndex<EventKind>();
+  const indexes = new LogIndexes();
   const tail = createTail(onListenerError);
   let headSeq = 0;
   let retainedBytes = 0;
   let closed = false;
-
-  const oldestSeq = (): number | null => events.at(0)?.seq ?? null;
-  const eventAt = (seq: number): StoredEvent => events.at(seq - (oldestSeq() ?? 0)) as StoredEvent;
 
   function toStored(event: IronflowEvent, appendedAtMs: number): StoredEvent {
     headSeq += 1;
@@ -96,21 +93,15 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
   }
 
   function store(stored: StoredEvent): void {
-    events.push(stored);
+    indexes.add(stored);
     retainedBytes += jsonBytes(stored);
-    const runId = runIdOf(stored.event);
-    if (runId !== null) byRun.add(runId, stored.seq);
-    byKind.add(stored.event.type, stored.seq);
   }
 
   function evictOverflow(): void {
-    while (events.length > historyLimit || retainedBytes > historyBytes) {
-      const evicted = events.shift() as StoredEvent;
+    while (indexes.length > historyLimit || retainedBytes > historyBytes) {
+      const evicted = indexes.evictOldest();
+      if (evicted === undefined) break;
       retainedBytes -= jsonBytes(evicted);
-      // Seqs enter and leave in ascending order, so the evicted seq heads its index lists.
-      const runId = runIdOf(evicted.event);
-      if (runId !== null) byRun.removeOldest(runId);
-      byKind.removeOldest(evicted.event.type);
     }
   }
 
@@ -128,77 +119,30 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
     return batch.slice();
   }
 
-  function readAll(afterSeq: number, limit: number): StoredEvent[] {
-    const oldest = oldestSeq();
-    if (oldest === null) return [];
-    const from = Math.max(afterSeq + 1, oldest);
-    const count = Math.min(limit, headSeq - from + 1);
-    const out: StoredEvent[] = [];
-    for (let offset = 0; offset < count; offset += 1) out.push(eventAt(from + offset));
-    return out;
-  }
-
-  function take(range: SeqRange | undefined, limit: number, keep: Keep): StoredEvent[] {
-    const out: StoredEvent[] = [];
-    if (range === undefined) return out;
-    for (let index = range.start; index < range.seqs.length && out.length < limit; index += 1) {
-      const stored = eventAt(range.seqs.at(index) as number);
-      if (keep(stored)) out.push(stored);
-    }
-    return out;
-  }
-
-  /** Merges several kinds' seq lists in ascending order (at most 12 lists, one per kind). */
-  function merge(ranges: readonly SeqRange[], limit: number, keep: Keep): StoredEvent[] {
-    const out: StoredEvent[] = [];
-    const positions = ranges.map((range) => range.start);
-    while (out.length < limit) {
-      let best = -1;
-      let bestSeq = Number.POSITIVE_INFINITY;
-      for (let which = 0; which < ranges.length; which += 1) {
-        const seq = ranges[which]?.seqs.at(positions[which] as number);
-        if (seq !== undefined && seq < bestSeq) {
-          best = which;
-          bestSeq = seq;
-        }
-      }
-      if (best < 0) break;
-      positions[best] = (positions[best] as number) + 1;
-      const stored = eventAt(bestSeq);
-      if (keep(stored)) out.push(stored);
-    }
-    return out;
-  }
-
-  async function read(readOptions: EventLogReadOptions): Promise<StoredEvent[]> {
+  const open = (): void => {
     if (closed) throw new EventLogClosedError();
-    const { afterSeq, limit, runId, kinds } = normaliseReadOptions(readOptions);
-    if (limit === 0) return [];
-    if (kinds === undefined) {
-      return runId === undefined
-        ? readAll(afterSeq, limit)
-        : take(byRun.after(runId, afterSeq), limit, always);
-    }
-    const kindRanges = kinds.flatMap((kind) => byKind.after(kind, afterSeq) ?? []);
-    if (runId === undefined) return merge(kindRanges, limit, always);
+  };
 
-    // Both filters: walk whichever side has fewer candidates and test the other filter per event.
-    const runRange = byRun.after(runId, afterSeq);
-    if (runRange === undefined) return [];
-    const kindSet: ReadonlySet<string> = new Set(kinds);
-    const runCandidates = runRange.seqs.length - runRange.start;
-    const kindCandidates = kindRanges.reduce((sum, range) => sum + range.seqs.length - range.start, 0);
-    return runCandidates <= kindCandidates
-      ? take(runRange, limit, (stored) => kindSet.has(stored.event.type))
-      : merge(kindRanges, limit, (stored) => runIdOf(stored.event) === runId);
-  }
-
-  const following: TailStatus = Object.freeze({ following: true, sinceMs: Date.now(), reason: null });
   return {
     epoch,
     append,
-    read,
-    bounds: () => ({ oldestSeq: oldestSeq(), headSeq }),
+    async read(readOptions) {
+      open();
+      return indexes.read(normaliseReadOptions(readOptions));
+    },
+    async readBefore(readOptions) {
+      open();
+      return indexes.readBefore(normaliseReadBeforeOptions(readOptions));
+    },
+    async readLogLines(query) {
+      open();
+      return indexes.readLogLines(normaliseLogLineQuery(query));
+    },
+    async readPage(query) {
+      open();
+      return readPage(indexes, normalisePageQuery(query));
+    },
+    bounds: () => ({ oldestSeq: indexes.oldestSeq, headSeq }),
     subscribe(listener) {
       if (typeof listener !== 'function') throw new TypeError('subscribe expects a function (batch) => void');
       return tail.subscribe(listener, headSeq + 1);

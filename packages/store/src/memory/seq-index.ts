@@ -9,6 +9,13 @@ export interface SeqRange {
   readonly start: number;
 }
 
+/** Where a backward read starts in one key's seq list. */
+export interface SeqRangeBefore {
+  readonly seqs: Queue<number>;
+  /** Position after the last seq smaller than the read's `beforeSeq`. */
+  readonly end: number;
+}
+
 /**
  * A secondary index of the memory log: key (a run id, an event kind) → the ascending seqs of the
  * retained events with that key. Appends push at the end and eviction drops from the front, so
@@ -40,6 +47,19 @@ export class SeqIndex<K> {
     if (seqs === undefined) return undefined;
     const start = seqs.indexAfter(afterSeq, identity);
     return start < seqs.length ? { seqs, start } : undefined;
+  }
+
+  /** The seqs of `key` before `beforeSeq`: positions `0 .. end - 1`; `undefined` when there are none. */
+  before(key: K, beforeSeq: number): SeqRangeBefore | undefined {
+    const seqs = this.#lists.get(key);
+    if (seqs === undefined) return undefined;
+    const end = seqs.indexAfter(beforeSeq - 1, identity);
+    return end > 0 ? { seqs, end } : undefined;
+  }
+
+  /** Every retained seq of `key`, ascending; `undefined` when there are none. */
+  all(key: K): Queue<number> | undefined {
+    return this.#lists.get(key);
   }
 
   /** Number of keys held; lets tests prove that evicted keys leave nothing behind. */

@@ -16,7 +16,7 @@ export interface EventRow {
 /** `column` in milliseconds since the Unix epoch, as float8 so that pg hands over a number. */
 const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::float8 AS appended_at_ms`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Builds the frozen StoredEvent of a row: the event is parsed back from its canonical json. */
 export function storedFromRow(epoch: string, row: EventRow): StoredEvent {
@@ -46,21 +46,24 @@ export async function insertBatch(
   const runIds: (string | null)[] = [];
   const kinds: string[] = [];
   const jsons: string[] = [];
+  const ats: string[] = [];
   for (const event of events) {
     runIds.push(runIdOf(event));
     kinds.push(event.type);
     jsons.push(serializeEvent(event));
+    ats.push(event.at);
   }
   const { rows } = await pool.query<{ last: string; appended_at_ms: number }>(
     `WITH head AS (
        UPDATE ${names.head} SET seq = seq + $1 RETURNING seq AS last, clock_timestamp() AS at
      ), inserted AS (
-       INSERT INTO ${names.events} (seq, run_id, kind, json, batch_last, appended_at)
-       SELECT head.last - $1 + item.ord, item.run_id, item.kind, item.json, head.last, head.at
-       FROM head, unnest($2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS item(run_id, kind, json, ord)
+       INSERT INTO ${names.events} (seq, run_id, kind, json, batch_last, appended_at, at)
+       SELECT head.last - $1 + item.ord, item.run_id, item.kind, item.json, head.last, head.at, item.at
+       FROM head, unnest($2::uuid[], $3::text[], $4::text[], $6::timestamptz[])
+         WITH ORDINALITY AS item(run_id, kind, json, at, ord)
      )
      SELECT last, ${epochMs('head.at')}, pg_notify($5, last::text) FROM head`,
-    [events.length, runIds, kinds, jsons, names.channel],
+    [events.length, runIds, kinds, jsons, names.channel, ats],
   );
   const { last: lastText, appended_at_ms: appendedAtMs } = rows[0] as {
     last: string;
@@ -79,7 +82,7 @@ export async function insertBatch(
   );
 }
 
-const COLUMNS = `seq, json, batch_last, ${epochMs('appended_at')}`;
+export const COLUMNS = `seq, json, batch_last, ${epochMs('appended_at')}`;
 
 /**
  * Reads one page for `EventLog.read`. Each filter walks an index in seq order, so the cost

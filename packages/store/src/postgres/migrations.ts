@@ -59,6 +59,17 @@ const MIGRATIONS: readonly Migration[] = [
       await client.query(`CREATE UNIQUE INDEX ironflow_users_username_key ON ${users} (lower(username))`);
     },
   },
+  {
+    version: 3,
+    name: 'event times',
+    async up(client, { events }) {
+      // The event's own `at` (not the append time), for the history's from/to bounds. Nullable so
+      // that an instance of an older build, still appending during a rolling upgrade, can insert.
+      await client.query(`ALTER TABLE ${events} ADD COLUMN at timestamptz NULL`);
+      await client.query(`UPDATE ${events} SET at = (json::jsonb ->> 'at')::timestamptz`);
+      await client.query(`CREATE INDEX ironflow_events_at ON ${events} (at)`);
+    },
+  },
 ];
 
 /** The newest schema version this build knows. */

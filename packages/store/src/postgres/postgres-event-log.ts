@@ -1,9 +1,22 @@
 import { EventLogClosedError } from '../errors.js';
 import type { EventLog, EventLogBounds, EventLogReadOptions, StoredEvent } from '../event-log.js';
 import { type ListenerErrorHandler, reportToConsole } from '../memory/tail.js';
-import { normaliseReadOptions } from '../read-options.js';
+import {
+  normaliseLogLineQuery,
+  normalisePageQuery,
+  normaliseReadBeforeOptions,
+  normaliseReadOptions,
+} from '../read-options.js';
 import { validateBatch } from '../validate-batch.js';
-import { deleteExpired, insertBatch, selectBounds, selectPage, storedFromRow } from './event-queries.js';
+import {
+  deleteExpired,
+  type EventRow,
+  insertBatch,
+  selectBounds,
+  selectPage,
+  storedFromRow,
+} from './event-queries.js';
+import { beforeStatement, logLinesStatement, type Statement, selectEventPage } from './history-queries.js';
 import { createLogTail, type ReconnectOptions } from './log-tail.js';
 import { migrate } from './migrations.js';
 import { isValidSchemaName, schemaNames } from './names.js';
@@ -165,6 +178,13 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
       : undefined;
   pruneTimer?.unref();
 
+  async function rowsOf(statement: Statement | null): Promise<StoredEvent[]> {
+    if (closed) throw new EventLogClosedError();
+    if (statement === null) return [];
+    const { rows } = await pool.query<EventRow>(statement.text, statement.values);
+    return rows.map((row) => storedFromRow(epoch, row));
+  }
+
   return {
     epoch,
     async append(inputs) {
@@ -184,6 +204,16 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
       const normalised = normaliseReadOptions(readOptions);
       const rows = await unavailableAsStoreError(() => selectPage(pool, names, normalised));
       return rows.map((row) => storedFromRow(epoch, row));
+    },
+    async readBefore(readOptions) {
+      return rowsOf(beforeStatement(names, normaliseReadBeforeOptions(readOptions)));
+    },
+    async readLogLines(query) {
+      return rowsOf(logLinesStatement(names, normaliseLogLineQuery(query)));
+    },
+    async readPage(query) {
+      if (closed) throw new EventLogClosedError();
+      return selectEventPage(pool, names, normalisePageQuery(query), (row) => storedFromRow(epoch, row));
     },
     bounds: (): EventLogBounds => ({ oldestSeq: cached.oldestSeq, headSeq: cached.headSeq }),
     tailStatus: () => tail.status(),
