@@ -18,6 +18,7 @@ import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { unmatchedEnvelope } from './middleware/unmatched-envelope.js';
 import { mountAsyncApi } from './routes/asyncapi.js';
+import { mountAuditLogs } from './routes/audit-logs.js';
 import { mountAuthRoutes } from './routes/auth-routes.js';
 import { createEventSink } from './routes/event-sink.js';
 import { mountEventsStream } from './routes/events-stream.js';
@@ -25,6 +26,7 @@ import { mountHealth } from './routes/health.js';
 import { mountIngestEvents } from './routes/ingest-events.js';
 import { mountIngestLogs } from './routes/ingest-logs.js';
 import { countIngestRejections, mountMetrics } from './routes/metrics.js';
+import { mountRunLogs } from './routes/run-logs.js';
 import { createHub, type Hub } from './sse/hub.js';
 
 /** Limits and timing of the SSE stream; each maps to a SPEC §5 variable. */
@@ -109,6 +111,8 @@ export function createApp(deps: AppDeps): IronflowApp {
   mountHealth(router);
   mountAsyncApi(router);
   mountEventsStream(router, { log: deps.log, hub, authenticate });
+  mountRunLogs(router, { log: deps.log, authenticate });
+  mountAuditLogs(router, { log: deps.log, authenticate });
   mountIngestEvents(router, append, ingestGuards);
   mountIngestLogs(router, append, ingestGuards);
   mountMetrics(router, metrics, deps.environment === 'production' ? authenticateWorker : null);

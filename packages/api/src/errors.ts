@@ -27,6 +27,8 @@ export const badRequest = (message: string, details?: readonly ErrorDetail[]) =>
 export const validationFailed = (message: string, details?: readonly ErrorDetail[]) =>
   new ApiError(400, 'VALIDATION_FAILED', message, details);
 export const notFound = () => new ApiError(404, 'NOT_FOUND', 'not found');
+export const forbidden = (message: string) => new ApiError(403, 'FORBIDDEN', message);
+export const runNotFound = () => new ApiError(404, 'RUN_NOT_FOUND', 'run not found');
 export const methodNotAllowed = () => new ApiError(405, 'METHOD_NOT_ALLOWED', 'method not allowed');
 export const notImplemented = () => new ApiError(501, 'NOT_IMPLEMENTED', 'method not implemented');
 export const payloadTooLarge = (limitBytes: number) =>

@@ -71,7 +71,12 @@ describe('GET /api/v1/asyncapi.json', () => {
     expect(document.channels.events.address).toBe('/api/v1/events');
     const receive = document.operations.receiveEvents;
     expect(receive).toMatchObject({ action: 'receive', channel: { $ref: '#/channels/events' } });
-    expect(Object.keys(receive.bindings.http.query.properties)).toEqual(['run_id', 'types', 'last_event_id']);
+    expect(Object.keys(receive.bindings.http.query.properties)).toEqual([
+      'run_id',
+      'types',
+      'last_event_id',
+      'backlog',
+    ]);
     expect(receive.bindings.http.method).toBe('GET');
     expect(receive['x-request-headers'].properties).toHaveProperty('Last-Event-ID');
     expect(receive.messages).toHaveLength(EVENT_KINDS.length + 1);

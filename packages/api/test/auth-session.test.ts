@@ -135,7 +135,25 @@ describe('GET /api/v1/auth/me', () => {
     ] as Record<string, string>[]) {
       const response = await call(srv, 'GET', 'me', headers);
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ data: { user }, meta: null });
+      // Upstream's body: the id as user_id, the fields in upstream's order, not wrapped in `user`.
+      const body = await response.text();
+      expect(JSON.parse(body)).toEqual({
+        data: {
+          user_id: user.id,
+          email: user.email,
+          username: user.username,
+          is_admin: user.is_admin,
+          created_at: user.created_at,
+        },
+        meta: null,
+      });
+      expect(Object.keys(JSON.parse(body).data)).toEqual([
+        'user_id',
+        'email',
+        'username',
+        'is_admin',
+        'created_at',
+      ]);
     }
   });
 

@@ -2,6 +2,7 @@ import { createTokenService } from '@ironflow/auth';
 import { createMemoryEventLog, type EventLog, formatCursor } from '@ironflow/store';
 import { EventSource } from 'eventsource';
 import { describe, expect, it } from 'vitest';
+import { withAsynchronousLog } from './support/asynchronous-log.js';
 import { ingestBulky, RUN_A, RUN_B, runCreated } from './support/sample-events.js';
 import { SseClient } from './support/sse-client.js';
 import { JWT_SECRET, type TestServer, useTestServers } from './support/test-server.js';
@@ -246,41 +247,6 @@ describe('resume across instances', () => {
     });
   });
 });
-
-/**
- * The memory log answers reads at once and tells its tail synchronously, so appends can never
- * land inside a replay's seam. A database-backed log does both asynchronously; this wrapper
- * delays read results and tail batches by a few event-loop turns (keeping their order), so
- * appends land between a replay's read and its switch to live, and reads see events the hub
- * has not been told of yet — as with PostgreSQL.
- */
-function withAsynchronousLog(log: EventLog, delayTail: boolean): EventLog {
-  let turn = 0;
-  const later = () => new Promise((resolve) => setTimeout(resolve, 1 + (turn++ % 3)));
-  return {
-    get epoch() {
-      return log.epoch;
-    },
-    append: (inputs) => log.append(inputs),
-    bounds: () => log.bounds(),
-    tailStatus: () => log.tailStatus(),
-    ping: () => log.ping(),
-    prune: () => log.prune(),
-    close: () => log.close(),
-    async read(options) {
-      const events = await log.read(options);
-      await later();
-      return events;
-    },
-    subscribe(listener) {
-      if (!delayTail) return log.subscribe(listener);
-      let delivered = Promise.resolve();
-      return log.subscribe((batch) => {
-        delivered = delivered.then(later).then(() => listener(batch));
-      });
-    },
-  };
-}
 
 describe.each([
   ['an in-memory log', () => createMemoryEventLog()],

@@ -21,6 +21,14 @@ export const streamQuerySchema: JsonSchema = {
       description: `Where to resume on a first connection. ${CURSOR} The \`Last-Event-ID\` header wins when both are sent.`,
       examples: ['earliest'],
     },
+    backlog: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 10000,
+      description:
+        'A first connection without a cursor starts with the newest `backlog` retained events that match the filters (and that the user may see), oldest first, then continues live with no gap and no duplicate. Ignored when a cursor is given.',
+      examples: [100],
+    },
   },
   additionalProperties: false,
 };

@@ -4,6 +4,7 @@ import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { endKoaTracking } from '../http/end-koa-tracking.js';
 import { forgetCredentials } from '../http/forget-credentials.js';
+import { planBacklog } from '../sse/backlog-plan.js';
 import type { Hub } from '../sse/hub.js';
 import { planResume } from '../sse/resume-plan.js';
 import { parseStreamQuery } from './stream-query.js';
@@ -36,7 +37,20 @@ export function mountEventsStream(router: Router, deps: EventsStreamDeps): void 
     // hang-up is seen at once (an unread body pauses the socket, hiding the close until a write).
     ctx.req.resume();
     const claims = (ctx.state as AuthState).user;
-    const plan = await planResume(query.resume, deps.log);
+    // `backlog` only shapes a first connection without a cursor: a reconnect resumes exactly.
+    const plan =
+      query.resume.kind === 'live'
+        ? await planBacklog(
+            {
+              backlog: query.backlog,
+              runId: query.runId,
+              kinds: query.kinds,
+              userId: claims.user_id,
+              isAdmin: claims.is_admin,
+            },
+            deps.log,
+          )
+        : await planResume(query.resume, deps.log);
     deps.hub.open(
       {
         res: ctx.res,

@@ -1,5 +1,7 @@
 import { type EventKind, parseEventKindList } from '@ironflow/engine';
 import { badRequest } from '../errors.js';
+import { integerParam } from '../history/query-params.js';
+import { MAX_BACKLOG } from '../sse/backlog-plan.js';
 import { parseResumeRequest, type ResumeRequest } from '../sse/resume-plan.js';
 import { parseRunId } from './run-id.js';
 
@@ -9,13 +11,15 @@ export interface StreamQuery {
   /** `null` means every kind. */
   readonly kinds: ReadonlySet<EventKind> | null;
   readonly resume: ResumeRequest;
+  /** How many recent events a first connection without a cursor starts with; 0 when none. */
+  readonly backlog: number;
 }
 
 type RawQuery = Readonly<Record<string, string | string[] | undefined>>;
 
 /**
  * Validates the stream's query. `types` may be repeated (the lists are joined); `run_id` and
- * `last_event_id` may not. The `Last-Event-ID` header wins over `last_event_id`.
+ * `last_event_id` and `backlog` may not. The `Last-Event-ID` header wins over `last_event_id`.
  */
 export function parseStreamQuery(query: RawQuery, lastEventIdHeader: string): StreamQuery {
   const runIdText = single(query, 'run_id');
@@ -35,6 +39,8 @@ export function parseStreamQuery(query: RawQuery, lastEventIdHeader: string): St
     runId: runIdText === undefined || runIdText === '' ? null : parseRunId(runIdText),
     kinds,
     resume: parseResumeRequest(cursorText),
+    // Checked even when a cursor makes it moot: a bad value is a client bug worth reporting.
+    backlog: integerParam(query, 'backlog', 0, MAX_BACKLOG) ?? 0,
   };
 }
 

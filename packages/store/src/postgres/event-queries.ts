@@ -46,12 +46,14 @@ export async function insertBatch(
   const runIds: (string | null)[] = [];
   const kinds: string[] = [];
   const jsons: string[] = [];
-  const ats: string[] = [];
+  const ats: (string | null)[] = [];
   for (const event of events) {
     runIds.push(runIdOf(event));
     kinds.push(event.type);
     jsons.push(serializeEvent(event));
-    ats.push(event.at);
+    // The engine takes any 4-digit year; PostgreSQL has no year 0. Such an event is stored
+    // without a time column (it then matches no from/to bound) rather than refused.
+    ats.push(event.at.startsWith('0000-') ? null : event.at);
   }
   const { rows } = await pool.query<{ last: string; appended_at_ms: number }>(
     `WITH head AS (

@@ -338,7 +338,6 @@ export function describeEventLog(name: string, makeLog: MakeEventLog): void {
       });
     });
 
-<<<<<<< HEAD
     describe('health', () => {
       it('follows once created, answers ping, and stops following when closed', async () => {
         const log = await open();
@@ -350,9 +349,8 @@ export function describeEventLog(name: string, makeLog: MakeEventLog): void {
         await expect(log.ping()).rejects.toBeInstanceOf(EventLogClosedError);
       });
     });
-=======
+
     describeHistoryReads(open);
->>>>>>> b1eed3c (store: history reads on both backends — readBefore (newest first, the stream's backlog), readLogLines (a run's log_lines through its index), readPage (newest-first pages with a total); migration 3 adds the events' at column and index; shared contract tests, EXPLAIN tests)
 
     describe('close', () => {
       it('rejects appends after close, and may be called twice', async () => {
