@@ -123,6 +123,9 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
     if (closed) throw new EventLogClosedError();
   };
 
+  // Memory has no connection to lose: the tail always follows.
+  const following: TailStatus = Object.freeze({ following: true, sinceMs: Date.now(), reason: null });
+
   return {
     epoch,
     append,
