@@ -1,5 +1,5 @@
+import { type Credential, currentCredential } from './credential.js';
 import type { StreamFetch } from './event-source-like.js';
-import type { TokenSource } from './subscription-types.js';
 
 /**
  * Wraps `fetch` so that every request (each connection and each reconnect of the EventSource)
@@ -8,14 +8,14 @@ import type { TokenSource } from './subscription-types.js';
  * told to `onTokenError`, then fails the request (the EventSource retries it).
  */
 export function authorizedFetch(
-  token: TokenSource,
+  token: Credential,
   fetchImpl: StreamFetch,
   onTokenError: (error: unknown) => void,
 ): StreamFetch {
   return async (url, init) => {
     let value: string;
     try {
-      value = typeof token === 'string' ? token : await token();
+      value = await currentCredential(token);
     } catch (error) {
       onTokenError(error);
       throw error;

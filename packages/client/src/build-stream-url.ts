@@ -1,4 +1,5 @@
 import { type EventKind, isEventKind } from '@ironflow/engine';
+import { baseUrlOf } from './base-url.js';
 import { InvalidClientOptionError } from './errors.js';
 
 /** The stream's path, appended to the server's base URL. */
@@ -18,17 +19,14 @@ export interface StreamQuery {
  * Builds the stream URL from the server's base URL (absolute, or relative such as `''` in a
  * browser) and the query. Checks every kind, so a typo fails here rather than as a `400` later.
  *
- * @throws {InvalidClientOptionError} when the base has a query or fragment, or a kind is unknown.
+ * @throws {InvalidClientOptionError} when the base has a query or fragment or an API path other than
+ *   `/api/v1/events` (which is understood as its base), or a kind is unknown.
  * @example
  * buildStreamUrl('https://ironflow.example.com', { types: ['run_failed', 'step_failed'] });
  * // 'https://ironflow.example.com/api/v1/events?types=run_failed%2Cstep_failed'
  */
 export function buildStreamUrl(baseUrl: string, query: StreamQuery = {}): string {
-  if (/[?#]/.test(baseUrl)) {
-    throw new InvalidClientOptionError(
-      `url must be the server's base URL without a query or fragment, got ${JSON.stringify(baseUrl)}`,
-    );
-  }
+  const base = baseUrlOf(baseUrl, EVENTS_PATH);
   const params = new URLSearchParams();
   if (query.runId) params.set('run_id', query.runId);
   if (query.types && query.types.length > 0) {
@@ -39,5 +37,5 @@ export function buildStreamUrl(baseUrl: string, query: StreamQuery = {}): string
   }
   if (query.lastEventId) params.set('last_event_id', query.lastEventId);
   const search = params.toString();
-  return `${baseUrl.replace(/\/+$/, '')}${EVENTS_PATH}${search === '' ? '' : `?${search}`}`;
+  return `${base}${EVENTS_PATH}${search === '' ? '' : `?${search}`}`;
 }

@@ -20,21 +20,32 @@ export class InvalidClientOptionError extends ClientError {
 }
 
 /**
- * The EventSource gave up on a connection (for example `429`, `503`, `401`), or the token source
- * failed. Reported to `onError`; the subscription retries unless `retryInMs` is `null`.
+ * A connection to the stream failed or was refused, or the credential function failed. Reported to
+ * `onError`; the subscription retries unless `retryInMs` is `null`. `code` is the server's error
+ * code when it answered with one (`BAD_REQUEST`, `INVALID_TOKEN`, `TOO_MANY_STREAMS`, …), else
+ * `STREAM_CONNECTION_FAILED`.
  */
 export class StreamConnectionError extends ClientError {
-  /** The HTTP status when the EventSource implementation tells it (the `eventsource` package does; browsers do not). */
+  /** The HTTP status, when known (`null` for a network failure). */
   readonly status: number | null;
+  /** The server's own message from its error envelope, when it sent one. */
+  readonly serverMessage: string | null;
   /** The backoff before the next attempt, or `null` when the subscription has closed for good. */
   readonly retryInMs: number | null;
 
   constructor(
     message: string,
-    details: { status: number | null; retryInMs: number | null; cause?: unknown },
+    details: {
+      status: number | null;
+      retryInMs: number | null;
+      code?: string | null;
+      serverMessage?: string | null;
+      cause?: unknown;
+    },
   ) {
-    super('STREAM_CONNECTION_FAILED', message, { cause: details.cause });
+    super(details.code ?? 'STREAM_CONNECTION_FAILED', message, { cause: details.cause });
     this.status = details.status;
+    this.serverMessage = details.serverMessage ?? null;
     this.retryInMs = details.retryInMs;
   }
 }

@@ -2,6 +2,7 @@ import type { EventKind } from '@ironflow/engine';
 import { authorizedFetch } from './authorized-fetch.js';
 import type { BackoffSettings } from './backoff-delay.js';
 import { buildStreamUrl } from './build-stream-url.js';
+import { checkCredential } from './credential.js';
 import { InvalidClientOptionError } from './errors.js';
 import {
   type EventSourceConstructor,
@@ -20,6 +21,10 @@ export interface ResolvedSubscribeOptions {
   readonly EventSource: EventSourceConstructor;
   readonly init: EventSourceInitLike;
   readonly backoff: BackoffSettings;
+  /** Whether the credential is a function, so a `401` may be worth one more try with a fresh one. */
+  readonly refreshableCredential: boolean;
+  /** Reads a refused connection's answer: the same URL, credentials and cookies as the EventSource. */
+  readonly probe: (url: string) => Promise<Response>;
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -39,7 +44,7 @@ function optionalText(name: string, value: string | undefined): string | null {
 
 /** Checks `subscribe`'s options once, with messages that say how to fix them. */
 export function resolveSubscribeOptions(
-  options: SubscribeOptions,
+  options: SubscribeOptions<EventKind>,
   onTokenError: (error: unknown) => void,
 ): ResolvedSubscribeOptions {
   if (typeof options.url !== 'string') throw new InvalidClientOptionError('url must be the server base URL');
@@ -56,22 +61,28 @@ export function resolveSubscribeOptions(
       'no EventSource: pass the `EventSource` option (in Node, the `EventSource` export of the `eventsource` package)',
     );
   }
-  const token = options.token;
-  if (token !== undefined && typeof token !== 'function' && (typeof token !== 'string' || token === '')) {
-    throw new InvalidClientOptionError('token must be a non-empty string or a function returning one');
+  if (options.credential !== undefined && options.token !== undefined) {
+    throw new InvalidClientOptionError('pass credential or token (its old name), not both');
   }
-  const usesFetch = options.token !== undefined || options.fetch !== undefined;
+  const credential = options.credential ?? options.token;
+  checkCredential(
+    options.credential === undefined && options.token !== undefined ? 'token' : 'credential',
+    credential,
+  );
+  const usesFetch = credential !== undefined || options.fetch !== undefined;
   if (usesFetch && !supportsCustomFetch(EventSource)) {
     throw new InvalidClientOptionError(
-      'token and fetch need an EventSource that accepts a custom fetch, such as the `eventsource` package; ' +
+      'credential and fetch need an EventSource that accepts a custom fetch, such as the `eventsource` package; ' +
         'in a browser, authenticate with the ironflow_token cookie and withCredentials instead',
     );
   }
   const baseFetch: StreamFetch | undefined = options.fetch ?? (usesFetch ? globalThis.fetch : undefined);
   const fetch =
-    options.token !== undefined && baseFetch !== undefined
-      ? authorizedFetch(options.token, baseFetch, onTokenError)
+    credential !== undefined && baseFetch !== undefined
+      ? authorizedFetch(credential, baseFetch, onTokenError)
       : baseFetch;
+  const withCredentials = options.withCredentials ?? false;
+  const probeFetch: StreamFetch = fetch ?? ((url, init) => globalThis.fetch(url, init));
 
   const initialDelayMs = positiveInteger(
     'reconnect.initialDelayMs',
@@ -90,13 +101,14 @@ export function resolveSubscribeOptions(
     types,
     lastEventId,
     EventSource,
-    init:
-      fetch === undefined
-        ? { withCredentials: options.withCredentials ?? false }
-        : {
-            withCredentials: options.withCredentials ?? false,
-            fetch,
-          },
+    init: fetch === undefined ? { withCredentials } : { withCredentials, fetch },
     backoff: { initialDelayMs, maxDelayMs },
+    refreshableCredential: typeof credential === 'function',
+    probe: (url) =>
+      probeFetch(url, {
+        headers: { accept: 'text/event-stream' },
+        credentials: withCredentials ? 'include' : 'same-origin',
+        signal: AbortSignal.timeout(10_000),
+      }),
   };
 }

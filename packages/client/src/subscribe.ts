@@ -1,9 +1,10 @@
-import { EVENT_KINDS, type EventKind } from '@ironflow/engine';
+import { EVENT_KINDS, type EventKind, type IronflowEvent } from '@ironflow/engine';
 import { backoffDelay } from './backoff-delay.js';
 import { buildStreamUrl } from './build-stream-url.js';
 import { type ClientError, EventsLostError, HandlerError, StreamConnectionError } from './errors.js';
 import { EVENT_SOURCE_CLOSED, type EventSourceLike } from './event-source-like.js';
 import { parseEventMessage, parseGapMessage } from './parse-stream-message.js';
+import { readErrorEnvelope } from './read-error-envelope.js';
 import { type ResolvedSubscribeOptions, resolveSubscribeOptions } from './resolve-subscribe-options.js';
 import type {
   SubscribeOptions,
@@ -15,12 +16,19 @@ import type {
 /** Where a subscription resumes when `resumed_after` is `null`: the start of the log's current epoch. */
 const EARLIEST = 'earliest';
 
+/** Refusals that the same request cannot overcome: reported, and the subscription closes. */
+const FINAL_STATUSES = new Set([400, 403, 404]);
+
 /**
  * Subscribes to ironflow's event stream. Each event is validated with the engine's schema and
  * handed to `onEvent` with its cursor, in log order, exactly once, across any disconnect: the
  * EventSource's own reconnects resume with `Last-Event-ID`, and when the EventSource gives up
- * (`429`, `503`, `401`, …) a new one is created with `last_event_id=<last cursor>` after an
- * exponential backoff with jitter. A `400` is final: the subscription reports it and closes.
+ * (`429`, `503`, a network failure, …) a new one is created with `last_event_id=<last cursor>` after
+ * an exponential backoff with jitter. The error reported carries the server's status, code and
+ * message (read with one `fetch` of the same URL, since an EventSource exposes no body). `400`,
+ * `403` and `404` are final: reported, and the subscription closes. A `401` asks a credential
+ * function once more (one immediate reconnect), then is final too. With `types`, `onEvent` receives
+ * only those kinds, typed as such.
  *
  * @throws {InvalidClientOptionError} for a bad option (checked before any connection).
  * @example
@@ -31,8 +39,12 @@ const EARLIEST = 'earliest';
  * );
  * subscription.close();
  */
-export function subscribe(options: SubscribeOptions, handlers: SubscriptionHandlers): Subscription {
-  return new StreamSubscription(options, handlers);
+export function subscribe<K extends EventKind = EventKind>(
+  options: SubscribeOptions<K>,
+  handlers: SubscriptionHandlers<K>,
+): Subscription {
+  // The server sends only the kinds asked for, and each message is checked against its `event:` name.
+  return new StreamSubscription(options, handlers as unknown as SubscriptionHandlers);
 }
 
 class StreamSubscription implements Subscription {
@@ -46,6 +58,8 @@ class StreamSubscription implements Subscription {
   #failures = 0;
   /** `requested` of the last gap surfaced, until an event arrives: the same gap is not told twice. */
   #lastGap: string | null = null;
+  /** Whether a `401` already made the credential function be asked again since the stream was last open. */
+  #reasked = false;
 
   constructor(options: SubscribeOptions, handlers: SubscriptionHandlers) {
     this.#handlers = handlers;
@@ -84,6 +98,7 @@ class StreamSubscription implements Subscription {
     source.addEventListener('open', () => {
       if (!current()) return;
       this.#failures = 0;
+      this.#reasked = false;
       this.#setState('open');
     });
     source.addEventListener('error', (event) => {
@@ -105,26 +120,80 @@ class StreamSubscription implements Subscription {
       this.#setState('reconnecting');
       return;
     }
-    // The EventSource gave up and will not retry: replace it, resuming from our cursor.
+    // The EventSource gave up and will not retry: learn why, then replace it or stop.
     source.close();
     this.#source = null;
-    const status = statusOf(event);
-    const detail = messageOf(event);
-    const what = `stream connection failed${status === null ? '' : ` (HTTP ${status})`}${detail ? `: ${detail}` : ''}`;
-    if (status === 400) {
-      // The query itself is wrong (a malformed cursor, a kind this server does not know): retrying cannot help.
-      this.#report(new StreamConnectionError(what, { status, retryInMs: null }));
+    const url = buildStreamUrl(this.#options.url, {
+      runId: this.#options.runId,
+      types: this.#options.types,
+      lastEventId: this.#cursor,
+    });
+    void this.#explainRefusal(url, statusOf(event), messageOf(event)).then((refusal) => {
+      if (this.#state !== 'closed' && this.#source === null && this.#timer === undefined)
+        this.#decide(refusal);
+    });
+  }
+
+  /**
+   * Why a connection was refused: an EventSource gives no body (a browser's not even the status), so
+   * the same URL is fetched once with the same credentials to read the server's error envelope.
+   */
+  async #explainRefusal(url: string, status: number | null, detail: string): Promise<Refusal> {
+    try {
+      const response = await this.#options.probe(url);
+      if (response.ok) {
+        // Open again already: nothing to explain; the stream is not read (it is reopened below).
+        await response.body?.cancel();
+        return { status, code: null, serverMessage: null, detail };
+      }
+      const envelope = await readErrorEnvelope(response);
+      return { status: response.status, code: envelope.code, serverMessage: envelope.message, detail };
+    } catch {
+      return { status, code: null, serverMessage: null, detail };
+    }
+  }
+
+  #decide(refusal: Refusal): void {
+    const { status, code, serverMessage, detail } = refusal;
+    const said = serverMessage ?? detail;
+    const what = `stream connection failed${status === null ? '' : ` (HTTP ${status}${code ? ` ${code}` : ''})`}${said ? `: ${said}` : ''}`;
+    const report = (message: string, retryInMs: number | null): void =>
+      this.#report(new StreamConnectionError(message, { status, code, serverMessage, retryInMs }));
+    if (status === 401) {
+      if (this.#options.refreshableCredential && !this.#reasked) {
+        // An expired token: the credential function is asked for a fresh one by the next connection.
+        this.#reasked = true;
+        this.#retryIn(0);
+        report(what, 0);
+        return;
+      }
+      report(
+        `${what}. The credential was refused: pass a valid access token or irfl_ API key, or a function that returns a fresh one`,
+        null,
+      );
+      this.close();
+      return;
+    }
+    if (status !== null && FINAL_STATUSES.has(status)) {
+      const hint =
+        status === 404 ? ". Is url the server's base URL (such as https://ironflow.example.com)?" : '';
+      // Retrying the same request cannot help: a bad query, a forbidden or unknown resource.
+      report(`${what}${hint}`, null);
       this.close();
       return;
     }
     const delay = backoffDelay(this.#failures++, this.#options.backoff);
+    this.#retryIn(delay);
+    report(what, delay);
+  }
+
+  #retryIn(delay: number): void {
     this.#setState('reconnecting');
     if (this.#state === 'closed') return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#connect();
     }, delay);
-    this.#report(new StreamConnectionError(what, { status, retryInMs: delay }));
   }
 
   #onEventMessage(kind: EventKind, message: MessageEvent): void {
@@ -139,7 +208,7 @@ class StreamSubscription implements Subscription {
       this.#report(parsed.error);
       return;
     }
-    this.#call('onEvent', () => this.#handlers.onEvent(parsed.value, { id }));
+    this.#call('onEvent', () => this.#handlers.onEvent(parsed.value as IronflowEvent, { id }));
   }
 
   #onGapMessage(message: MessageEvent): void {
@@ -191,6 +260,15 @@ class StreamSubscription implements Subscription {
 }
 
 /** The HTTP status on an `error` event, where the implementation adds one (the `eventsource` package's `code`). */
+/** What is known about a refused connection. */
+interface Refusal {
+  readonly status: number | null;
+  readonly code: string | null;
+  readonly serverMessage: string | null;
+  /** The EventSource implementation's own text (`Non-200 status code (401)`), when there is no envelope. */
+  readonly detail: string;
+}
+
 function statusOf(event: Event): number | null {
   const code = (event as { code?: unknown }).code;
   return typeof code === 'number' ? code : null;

@@ -23,7 +23,7 @@ function start(handlers: Partial<SubscriptionHandlers> = {}, lastEventId?: strin
   };
   const subscription = subscribe(
     {
-      url: 'http://ironflow.test/',
+      url: 'http://127.0.0.1:9/',
       EventSource: FakeEventSource,
       reconnect: { initialDelayMs: 5, maxDelayMs: 10 },
       ...(lastEventId === undefined ? {} : { lastEventId }),
@@ -49,7 +49,7 @@ afterEach(() => {
 describe('subscribe (state machine, with a hand-driven EventSource)', () => {
   it('connects to <base>/api/v1/events with the query and starts in connecting', () => {
     const { subscription, source } = start({}, 'earliest');
-    expect(source.url).toBe('http://ironflow.test/api/v1/events?last_event_id=earliest');
+    expect(source.url).toBe('http://127.0.0.1:9/api/v1/events?last_event_id=earliest');
     expect(source.init).toEqual({ withCredentials: false });
     expect(subscription.state).toBe('connecting');
   });
@@ -115,20 +115,24 @@ describe('subscribe (state machine, with a hand-driven EventSource)', () => {
     expect(subscription.state).toBe('reconnecting');
     expect(FakeEventSource.instances).toHaveLength(1);
     source.fail(503);
+    // The server's reasons are read with one fetch (refused here: nothing listens on port 9).
+    await waitFor(() => seen.errors.length === 1, 'the refusal reported');
     expect(seen.errors[0]).toBeInstanceOf(StreamConnectionError);
+    expect(seen.errors[0]).toMatchObject({ status: 503, code: 'STREAM_CONNECTION_FAILED' });
     await waitFor(() => FakeEventSource.instances.length === 2, 'a new EventSource');
     const next = FakeEventSource.latest();
-    expect(next.url).toBe(`http://ironflow.test/api/v1/events?last_event_id=${CURSOR_1}`);
+    expect(next.url).toBe(`http://127.0.0.1:9/api/v1/events?last_event_id=${CURSOR_1}`);
     source.message('run_created', JSON.stringify(runCreated(9)), CURSOR_2);
     expect(seen.events).toHaveLength(1);
     next.open();
     expect(seen.states).toEqual(['open', 'reconnecting', 'open']);
   });
 
-  it('closes for good on a 400', () => {
+  it.each([400, 401, 403, 404])('closes for good on a %i', async (status) => {
     const { subscription, seen, source } = start();
-    source.fail(400);
-    expect(subscription.state).toBe('closed');
+    source.fail(status);
+    await waitFor(() => subscription.state === 'closed', 'the subscription to close');
+    expect(FakeEventSource.instances).toHaveLength(1);
     expect((seen.errors[0] as StreamConnectionError).retryInMs).toBeNull();
     expect(seen.states).toEqual(['closed']);
   });
