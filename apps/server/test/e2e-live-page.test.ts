@@ -1,12 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { launchChromium, within } from '@ironflow/test-support';
+import { adminUrl, freshDatabase, launchChromium, within } from '@ironflow/test-support';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
 import { cleanEnv, cliPath, repoRoot, type ServerProcess, spawnServer } from './support/built.js';
-import { adminUrl, freshDatabase } from './support/fresh-database.js';
 
 const WAIT = { timeout: 20_000 } as const;
 // Set IRONFLOW_SCREENSHOT=docs/live-page.png to refresh the README's screenshot.

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { waitFor, within } from '@ironflow/test-support';
+import { adminUrl, freshDatabase, waitFor, within } from '@ironflow/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, repoRoot, runCli, type ServerProcess, spawnServer } from './support/built.js';
-import { adminUrl, freshDatabase } from './support/fresh-database.js';
 
 // An operator's first hour with the built server and CLI: what they see when something is wrong.
 const PRODUCTION = {

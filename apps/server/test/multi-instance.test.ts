@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { within } from '@ironflow/test-support';
+import { adminUrl, freshDatabase, within } from '@ironflow/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
 import { runCli, type ServerProcess, spawnServer } from './support/built.js';
-import { adminUrl, freshDatabase } from './support/fresh-database.js';
 
 // Two built server processes on one fresh PostgreSQL database (created here, dropped after).
 const database = freshDatabase('ironflow_test');

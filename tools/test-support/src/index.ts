@@ -3,5 +3,8 @@ export { waitFor } from './wait-for.js';
 export { within } from './within.js';
 // The one way browser tests find and launch Chromium.
 export { CHROMIUM_ARGS, ChromiumNotFoundError, findChromium, launchChromium } from './chromium.js';
+export type { Browser, BrowserContext, Page } from 'playwright-core';
 // Fault injection: a TCP proxy that drops, refuses or black-holes connections on demand.
 export { type ProxyMode, startTcpFaultProxy, type TcpFaultProxy } from './tcp-fault-proxy.js';
+// A PostgreSQL database of a test's own.
+export { adminUrl, type FreshDatabase, freshDatabase } from './fresh-database.js';

@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
-/** The PostgreSQL server tests may create databases on; empty when PostgreSQL tests are off. */
+/**
+ * The PostgreSQL server tests may create databases on (`IRONFLOW_TEST_DATABASE_URL`); empty when
+ * PostgreSQL tests are off (suites then skip with `describe.skipIf(adminUrl === '')`).
+ */
 export const adminUrl = process.env.IRONFLOW_TEST_DATABASE_URL ?? '';
 
 /** A database of a test's own on the test server: created in `beforeAll`, dropped in `afterAll`. */
