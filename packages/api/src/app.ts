@@ -11,6 +11,7 @@ import Koa from 'koa';
 import type { SignInRateLimitOptions } from './http/sign-in-rate-limiter.js';
 import { type AppLogger, silentLogger } from './logger.js';
 import { createPrometheusMetrics } from './metrics/prometheus-metrics.js';
+import { awaitTurn } from './middleware/await-turn.js';
 import { cors } from './middleware/cors.js';
 import { createDrain } from './middleware/drain.js';
 import { errorEnvelope } from './middleware/error-envelope.js';
@@ -131,6 +132,7 @@ export function createApp(deps: AppDeps): IronflowApp {
   // Every error is rendered (and, if unexpected, logged) by errorEnvelope; Koa's own printing
   // would only repeat it, and a client hanging up on a stream is not an error at all.
   app.silent = true;
+  app.use(awaitTurn(hub));
   app.use(requestLog(logger));
   app.use(securityHeaders());
   app.use(allowOrigins);

@@ -60,8 +60,14 @@ describe('GET /api/v1/events', () => {
       expect(frames[index]).toMatch(
         new RegExp(`^id: [a-z0-9]+-\\d{16}\\nevent: ${event.type}\\ndata: (.*)$`, 's'),
       );
-      expect(frames[index]?.split('\ndata: ')[1]).toBe(JSON.stringify(event));
+      // The same JSON, with U+2028/U+2029 written as escapes (SPEC §3).
+      const json = JSON.stringify(event).replaceAll('\u2028', '\\u2028').replaceAll('\u2029', '\\u2029');
+      expect(frames[index]?.split('\ndata: ')[1]).toBe(json);
     });
+    // The sample log line carries a raw U+2028: it left the server escaped.
+    expect(JSON.stringify(SAMPLE_EVENTS)).toContain('\u2028');
+    expect(client.raw).not.toMatch(/[\u2028\u2029]/);
+    expect(client.raw).toContain('\\u2028 end');
   });
 
   it('filters by run_id', async () => {
@@ -208,6 +214,7 @@ describe('GET /api/v1/events', () => {
     );
     expect(srv.ironflow.hub.inspect()).toEqual({
       connections: 0,
+      releasing: 0,
       liveConnections: 0,
       users: 0,
       indexEntries: 0,

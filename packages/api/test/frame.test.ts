@@ -2,7 +2,7 @@ import { EVENT_KINDS, exampleEvents } from '@ironflow/engine';
 import { createMemoryEventLog } from '@ironflow/store';
 import { describe, expect, it } from 'vitest';
 import { formatSseComment, formatSseMessage } from '../src/index.js';
-import { eventFrame } from '../src/sse/event-frames.js';
+import { escapeLineSeparators, eventFrame } from '../src/sse/event-frames.js';
 
 describe('formatSseMessage', () => {
   it('frames id, event and data in order and ends with a blank line', () => {
@@ -43,10 +43,33 @@ describe('eventFrame', () => {
     const log = createMemoryEventLog();
     const stored = await log.append(EVENT_KINDS.map((kind) => exampleEvents[kind]));
     for (const entry of stored) {
-      const expected = formatSseMessage({ id: entry.cursor, event: entry.event.type, data: entry.json });
+      const data = escapeLineSeparators(entry.json);
+      const expected = formatSseMessage({ id: entry.cursor, event: entry.event.type, data });
       expect(eventFrame(entry).toString()).toBe(expected);
     }
     // The examples do carry line breaks and U+2028 inside strings: JSON escapes the line breaks.
     expect(stored.some((entry) => entry.json.includes('\\n'))).toBe(true);
+  });
+});
+
+describe('U+2028 and U+2029 in data:', () => {
+  it('are escaped as \\u2028 and \\u2029, byte for byte, and the data still parses to the same event', async () => {
+    const log = createMemoryEventLog();
+    const [entry] = await log.append([{ ...exampleEvents.log_line, line: 'a\u2028b\u2029c\u2028' }]);
+    if (entry === undefined) throw new Error('nothing appended');
+    const frame = eventFrame(entry);
+    const data = frame.toString().split('\n')[2] ?? '';
+    expect(data).toContain('"line":"a\\u2028b\\u2029c\\u2028"');
+    // Neither separator's UTF-8 bytes (E2 80 A8, E2 80 A9) is on the wire.
+    expect(frame.includes(Buffer.from('\u2028'))).toBe(false);
+    expect(frame.includes(Buffer.from('\u2029'))).toBe(false);
+    expect(JSON.parse(data.slice('data: '.length))).toEqual(JSON.parse(entry.json));
+    expect(frame.toString()).toBe(
+      `id: ${entry.cursor}\nevent: log_line\ndata: ${entry.json.replaceAll('\u2028', '\\u2028').replaceAll('\u2029', '\\u2029')}\n\n`,
+    );
+  });
+
+  it('leaves JSON without them as it is', () => {
+    expect(escapeLineSeparators('{"a":"\\u2028 plain"}')).toBe('{"a":"\\u2028 plain"}');
   });
 });

@@ -325,7 +325,8 @@ describe('stream limits', () => {
     const client = await stream(srv, '', {}, token);
     expect(client.status).toBe(200);
     await client.waitForEnd(4_000);
-    expect(srv.ironflow.hub.inspect().connections).toBe(0);
+    expect(client.raw).toContain(': credentials expired\n\n');
+    await client.waitUntil(() => srv.ironflow.hub.inspect().connections === 0, 'the stream to be released');
   });
 
   it('answers 429 TOO_MANY_STREAMS past the per-user limit, per user', async () => {

@@ -1,16 +1,31 @@
 import type { ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { Http2ServerResponse } from 'node:http2';
+import type { Duplex } from 'node:stream';
 import type { EventKind } from '@ironflow/engine';
 
-/** Why the server ended a stream; logged with the stream's close line. */
-export type CloseReason = 'client' | 'slow' | 'expired' | 'shutdown' | 'error';
+/**
+ * Why a stream ended; logged with the stream's close line and counted by the metrics.
+ * `pipelined`: the client sent another request on the stream's HTTP/1.1 connection, which can
+ * never be answered behind a stream that does not end. `unavailable`: the instance cannot serve
+ * the stream any more (e.g. it no longer follows the log); `revoked`: its credential was revoked.
+ */
+export type CloseReason =
+  | 'client'
+  | 'slow'
+  | 'expired'
+  | 'shutdown'
+  | 'error'
+  | 'pipelined'
+  | 'unavailable'
+  | 'revoked';
 
 /** What a stream asked for and who asked, fixed when it opens. */
 export interface StreamSubscriber {
-  readonly res: ServerResponse;
+  /** The response to take over: HTTP/1.1, or the compatibility response of an HTTP/2 stream. */
+  readonly res: ServerResponse | Http2ServerResponse;
   readonly userId: string;
   readonly isAdmin: boolean;
-  /** When the token expires, in epoch milliseconds; the stream ends then. */
+  /** When the credential expires, in epoch milliseconds; the stream ends then. */
   readonly expiresAtMs: number;
   readonly runId: string | null;
   /** `null` means every kind. */
@@ -18,15 +33,25 @@ export interface StreamSubscriber {
 }
 
 /**
- * One open SSE stream, written straight to its socket (see `takeStreamHead`). Kept to a few
- * plain fields: the hub holds thousands of these, and all timing (keep-alive, expiry) is driven
- * by the hub's single shared timer.
+ * What a stream's frames are written to: the TCP (or TLS) socket of an HTTP/1.1 stream, or the
+ * `Http2Stream` of an HTTP/2 one. Both are duplex streams whose `writableLength` is what the
+ * client has not taken yet, whose `end()` ends the stream and whose `destroy()` releases it.
+ */
+export type StreamSink = Duplex;
+
+/**
+ * One open SSE stream, written straight to its sink (see `openStreamSink`). Kept to a few
+ * plain fields: the hub holds thousands of these, and all timing (keep-alive, expiry, release)
+ * is driven by the hub's single shared timer.
  */
 export class Connection {
   /** Highest log seq this stream has been sent or has been proven to need nothing up to. */
   lastSeq = 0;
   live = false;
+  /** Ended by the server or the client: nothing more is written. */
   closed = false;
+  /** When the server ended it; its sink is destroyed if still open a grace period later. */
+  endedAtMs = 0;
   lastWriteMs: number;
   delivered = 0;
   readonly openedAtMs: number;
@@ -36,7 +61,7 @@ export class Connection {
   constructor(
     readonly id: number,
     readonly subscriber: StreamSubscriber,
-    readonly socket: Socket,
+    readonly sink: StreamSink,
     nowMs: number,
   ) {
     this.lastWriteMs = nowMs;
@@ -45,31 +70,31 @@ export class Connection {
 
   /** Bytes accepted by `write` that the client has not read yet. */
   get bufferedBytes(): number {
-    return this.socket.writableLength;
+    return this.sink.writableLength;
   }
 
   write(chunk: string | Buffer, nowMs: number): boolean {
     this.lastWriteMs = nowMs;
-    return this.socket.write(chunk);
+    return this.sink.write(chunk);
   }
 
   /** Resolves when the client has read what was buffered, or the stream closed. */
   drained(): Promise<void> {
-    const socket = this.socket;
+    const sink = this.sink;
     return new Promise((resolve) => {
       const done = () => {
-        socket.off('drain', done);
-        socket.off('close', done);
+        sink.off('drain', done);
+        sink.off('close', done);
         resolve();
       };
-      socket.on('drain', done);
-      socket.on('close', done);
+      sink.on('drain', done);
+      sink.on('close', done);
     });
   }
 
   /**
-   * Writes the frames queued during one dispatch batch as one chunk: on a chunked HTTP response
-   * each `write` costs a chunk header and a pass through the stream machinery, which dominated
+   * Writes the frames queued during one dispatch batch as one chunk: each `write` costs a pass
+   * through the stream machinery (and, on a chunked response, a chunk header), which dominated
    * fan-out of batches to many streams (see BENCHMARKS.md).
    */
   flushPending(nowMs: number): void {
@@ -89,6 +114,6 @@ export class Connection {
   private send(chunk: Buffer, frames: number, nowMs: number): void {
     this.lastWriteMs = nowMs;
     this.delivered += frames;
-    this.socket.write(chunk);
+    this.sink.write(chunk);
   }
 }

@@ -5,6 +5,9 @@ import type { GapNotice } from './resume-plan.js';
 /** Written after a stream's silence; one shared buffer for every stream. */
 export const KEEP_ALIVE = Buffer.from(formatSseComment('keep-alive'));
 
+/** Written just before a stream ends because its credential expired (SPEC §3 "Limits"). */
+export const CREDENTIALS_EXPIRED = Buffer.from(formatSseComment('credentials expired'));
+
 /** What a stream receives at once on opening: the reconnection hint and a comment. */
 export function preambleFrame(retryMs: number): Buffer {
   return Buffer.from(formatSseMessage({ retry: retryMs }) + formatSseComment('connected'));
@@ -22,7 +25,17 @@ export function eventFrame(stored: StoredEvent): Buffer {
 
 /** The text of {@link eventFrame}, for replay, which joins many frames into one write. */
 export function eventFrameText(stored: StoredEvent): string {
-  return `id: ${stored.cursor}\nevent: ${stored.event.type}\ndata: ${stored.json}\n\n`;
+  return `id: ${stored.cursor}\nevent: ${stored.event.type}\ndata: ${escapeLineSeparators(stored.json)}\n\n`;
+}
+
+const LINE_SEPARATORS = /[\u2028\u2029]/g;
+
+/**
+ * JSON leaves U+2028 and U+2029 raw inside strings, and some clients split lines on them: the
+ * SPEC has `data:` carry them as `\u2028` and `\u2029`, which is the same JSON value.
+ */
+export function escapeLineSeparators(json: string): string {
+  return json.replace(LINE_SEPARATORS, (separator) => (separator === '\u2028' ? '\\u2028' : '\\u2029'));
 }
 
 /** The `gap` notice, without an `id` so the client's cursor stays where it was. */

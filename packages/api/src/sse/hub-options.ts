@@ -17,7 +17,10 @@ export interface HubOptions {
   readonly replayPageSize?: number;
   /** The `retry:` hint sent on open, in milliseconds. @default 3000 */
   readonly retryMs?: number;
-  /** Period of the one shared timer that drives keep-alives and token expiry. @default 1000 */
+  /**
+   * Period of the one shared timer that drives keep-alives, credential expiry and the release of
+   * ended streams; at most 2000, so that an expired stream ends within 2 seconds. @default 1000
+   */
   readonly tickMs?: number;
   /**
    * Least time between two writes to the streams while events keep coming: what is appended
@@ -55,7 +58,7 @@ export function resolveHubSettings(options: HubOptions): HubSettings {
     maxStreams: positiveInteger('maxStreams', options.maxStreams ?? 50_000),
     replayPageSize: positiveInteger('replayPageSize', options.replayPageSize ?? 500),
     retryMs: positiveInteger('retryMs', options.retryMs ?? 3_000),
-    tickMs: positiveInteger('tickMs', options.tickMs ?? 1_000),
+    tickMs: atMost(2_000, 'tickMs', positiveInteger('tickMs', options.tickMs ?? 1_000)),
     flushIntervalMs: nonNegativeInteger('flushIntervalMs', options.flushIntervalMs ?? 5),
     replayPauseBytes: Math.min(64 * 1024, Math.floor(maxBufferedBytes / 2)),
   };
@@ -64,6 +67,15 @@ export function resolveHubSettings(options: HubOptions): HubSettings {
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value <= 0) {
     throw new RangeError(`hub option ${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+function atMost(max: number, name: string, value: number): number {
+  if (value > max) {
+    throw new RangeError(
+      `hub option ${name} must be at most ${max} (expired credentials end their streams within 2 s), got ${value}`,
+    );
   }
   return value;
 }

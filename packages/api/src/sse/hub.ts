@@ -1,18 +1,29 @@
+import { Http2ServerResponse } from 'node:http2';
 import { type EventKind, runIdOf, userIdOf } from '@ironflow/engine';
 import { type EventLog, formatCursor, type StoredEvent } from '@ironflow/store';
 import { serviceUnavailable, tooManyStreams } from '../errors.js';
 import { type AppLogger, silentLogger } from '../logger.js';
 import { type CloseReason, Connection, type StreamSubscriber } from './connection.js';
-import { eventFrame, eventFrameText, gapFrame, KEEP_ALIVE, preambleFrame } from './event-frames.js';
+import {
+  CREDENTIALS_EXPIRED,
+  eventFrame,
+  eventFrameText,
+  gapFrame,
+  KEEP_ALIVE,
+  preambleFrame,
+} from './event-frames.js';
 import { type HubMetrics, noHubMetrics } from './hub-metrics.js';
 import { type HubOptions, type HubSettings, resolveHubSettings } from './hub-options.js';
 import { type GapNotice, gapNotice, type ResumePlan } from './resume-plan.js';
-import { takeStreamHead } from './stream-head.js';
+import { openStreamSink } from './stream-head.js';
 import { StreamIndex } from './stream-index.js';
 
 /** Counts of what the hub holds, to prove nothing outlives a connection. */
 export interface HubSnapshot {
+  /** Streams holding a connection, open or ended by the server but not yet released. */
   readonly connections: number;
+  /** Streams the server ended whose client has not let go yet (released within the grace). */
+  readonly releasing: number;
   readonly liveConnections: number;
   readonly users: number;
   readonly indexEntries: number;
@@ -26,13 +37,33 @@ export interface Hub {
    */
   open(subscriber: StreamSubscriber, plan: ResumePlan): void;
   inspect(): HubSnapshot;
-  /** Open streams, replaying or live. */
+  /** Streams holding a connection (they count against the limits until released). */
   readonly size: number;
-  /** Ends every stream cleanly, stops the timer and detaches from the log. */
+  /**
+   * Ends every open stream whose subscriber `match`es, as at expiry: what was routed to it is
+   * written, then the stream ends, and its connection is released within the grace whatever the
+   * client does. Returns how many streams it ended. The hub stays open.
+   */
+  endWhere(match: (subscriber: StreamSubscriber) => boolean, reason: CloseReason): number;
+  /** {@link Hub.endWhere} for every stream, e.g. when this instance can no longer follow the log. */
+  endAll(reason: CloseReason): number;
+  /**
+   * Called for a request that arrived on an HTTP/1.1 connection behind a response still in
+   * progress, while it waits for its turn (`pipelined`), and when it gets it (`turn`). A stream is
+   * the last response its connection carries: a stream on that connection is ended, one being
+   * set up is refused, and the connection is destroyed, so the waiting request never runs.
+   */
+  notePipelined(socket: object, state: 'pipelined' | 'turn'): void;
+  /** Ends every stream cleanly, releases their connections, stops the timer, detaches from the log. */
   close(): Promise<void>;
 }
 
-const SHUTDOWN_GRACE_MS = 2_000;
+/**
+ * How long a stream the server ended may keep its connection: a client that neither reads the
+ * end nor closes its side (a half-open or stalled peer) is cut after this, so that with the
+ * shared timer's period (at most `tickMs`) its socket is released within the SPEC's 5 seconds.
+ */
+export const RELEASE_GRACE_MS = 2_000;
 /** Replay writes its frames in chunks of about this many characters. */
 const REPLAY_CHUNK_CHARS = 16 * 1024;
 
@@ -54,7 +85,12 @@ class FanOutHub implements Hub {
   private readonly logger: AppLogger;
   private readonly metrics: HubMetrics;
 
+  /** Every stream holding a connection: open, or ended and not yet released. */
   private readonly connections = new Set<Connection>();
+  /** HTTP/1.1 streams by socket, to end one when a request is pipelined behind it. */
+  private readonly streamOnSocket = new WeakMap<object, Connection>();
+  /** Sockets with requests waiting behind an unfinished response, and how many. */
+  private readonly waitingBehind = new WeakMap<object, number>();
   private readonly streamsByUser = new Map<string, number>();
   private readonly live = new StreamIndex();
   private readonly timer: NodeJS.Timeout;
@@ -82,26 +118,33 @@ class FanOutHub implements Hub {
   }
 
   open(subscriber: StreamSubscriber, plan: ResumePlan): void {
-    // The client may have hung up while the route was planning (its 'close' has passed already),
-    // or pipelined this request behind another response on its connection (no socket yet).
-    const socket = subscriber.res.socket;
-    if (subscriber.res.destroyed || socket === null) return;
+    // The client may have hung up while the route was planning (its 'close' has passed already).
+    const { res } = subscriber;
+    const socket = res.socket;
+    if (socket === null || socket.destroyed || res.writableEnded) return;
+    if (res instanceof Http2ServerResponse && res.stream.destroyed) return;
+    if (this.waitingBehind.has(socket)) {
+      // A request is pipelined behind this one: see notePipelined.
+      socket.destroy();
+      return;
+    }
     if (this.closing) throw serviceUnavailable('server is shutting down');
     if (this.connections.size >= this.settings.maxStreams) throw serviceUnavailable('too many open streams');
     const userStreams = this.streamsByUser.get(subscriber.userId) ?? 0;
     if (userStreams >= this.settings.maxStreamsPerUser) throw tooManyStreams(this.settings.maxStreamsPerUser);
 
     const now = Date.now();
-    const conn = new Connection(this.nextId++, subscriber, socket, now);
+    const sink = openStreamSink(res, this.preamble);
+    const conn = new Connection(this.nextId++, subscriber, sink, now);
     this.connections.add(conn);
+    if (sink === socket) this.streamOnSocket.set(socket, conn);
     this.streamsByUser.set(subscriber.userId, userStreams + 1);
     this.metrics.streamOpened();
 
-    socket.setNoDelay(true);
-    socket.setTimeout(0);
-    // Socket errors are handled by Node's HTTP server, which owns the socket's error listener.
-    socket.on('close', () => this.detach(conn, 'client'));
-    conn.write(Buffer.concat([takeStreamHead(subscriber.res), this.preamble]), now);
+    // Errors of an HTTP/1.1 socket are handled by Node's HTTP server, which owns its error
+    // listener; an Http2Stream needs one of ours (a reset by the client is an error there).
+    if (sink !== socket) sink.on('error', ignoreStreamError);
+    sink.on('close', () => this.release(conn));
 
     if (plan.afterSeq === null) {
       if (plan.gap) this.writeGap(conn, plan.gap);
@@ -118,29 +161,55 @@ class FanOutHub implements Hub {
 
   inspect(): HubSnapshot {
     let live = 0;
-    for (const conn of this.connections) if (conn.live) live++;
+    let releasing = 0;
+    for (const conn of this.connections) {
+      if (conn.live) live++;
+      if (conn.closed) releasing++;
+    }
     return {
       connections: this.connections.size,
+      releasing,
       liveConnections: live,
       users: this.streamsByUser.size,
       indexEntries: this.live.size,
     };
   }
 
+  endWhere(match: (subscriber: StreamSubscriber) => boolean, reason: CloseReason): number {
+    let ended = 0;
+    for (const conn of [...this.connections]) {
+      if (conn.closed || !match(conn.subscriber)) continue;
+      this.end(conn, reason);
+      ended++;
+    }
+    return ended;
+  }
+
+  endAll(reason: CloseReason): number {
+    return this.endWhere(() => true, reason);
+  }
+
+  notePipelined(socket: object, state: 'pipelined' | 'turn'): void {
+    const waiting = (this.waitingBehind.get(socket) ?? 0) + (state === 'turn' ? -1 : 1);
+    if (waiting > 0) this.waitingBehind.set(socket, waiting);
+    else this.waitingBehind.delete(socket);
+    if (state === 'turn') return;
+    const conn = this.streamOnSocket.get(socket);
+    if (conn === undefined) return;
+    this.end(conn, 'pipelined');
+  }
+
   async close(): Promise<void> {
     this.closing = true;
-    clearInterval(this.timer);
     this.detachFromLog();
-    const closed = [...this.connections].map(
-      (conn) => new Promise<void>((resolve) => conn.socket.once('close', resolve)),
+    const released = [...this.connections].map(
+      (conn) => new Promise<void>((resolve) => conn.sink.once('close', resolve)),
     );
-    for (const conn of [...this.connections]) this.end(conn, 'shutdown');
-    // A client that never reads cannot take the end of its stream; don't wait for it forever.
-    const grace = setTimeout(() => {
-      for (const conn of this.connections) conn.socket.destroy();
-    }, SHUTDOWN_GRACE_MS);
-    await Promise.all(closed);
-    clearTimeout(grace);
+    this.endAll('shutdown');
+    // The shared timer keeps running until every connection is released: it cuts those whose
+    // client does not take the end within the grace.
+    await Promise.all(released);
+    clearInterval(this.timer);
   }
 
   /**
@@ -290,38 +359,61 @@ class FanOutHub implements Hub {
     this.live.add(conn);
   }
 
-  /** The shared timer: token expiry and keep-alives for every stream in one pass. */
+  /**
+   * The shared timer: token expiry and keep-alives for every stream in one pass, and the release
+   * of ended streams whose client has not let go within the grace.
+   */
   private tick(): void {
     const now = Date.now();
     for (const conn of this.connections) {
-      if (now >= conn.subscriber.expiresAtMs) this.end(conn, 'expired');
-      else if (now - conn.lastWriteMs >= this.settings.keepAliveMs) conn.write(KEEP_ALIVE, now);
+      if (conn.closed) {
+        if (now - conn.endedAtMs >= RELEASE_GRACE_MS) conn.sink.destroy();
+      } else if (now >= conn.subscriber.expiresAtMs) {
+        this.end(conn, 'expired');
+      } else if (now - conn.lastWriteMs >= this.settings.keepAliveMs) {
+        conn.write(KEEP_ALIVE, now);
+      }
     }
   }
 
-  /** Ends a stream: gracefully (`end`) unless the client is too slow to take the end. */
+  /**
+   * Ends a stream: gracefully (`end`, released by the timer if the client does not take it)
+   * unless the client is too slow to take the end, or broke the protocol.
+   */
   private end(conn: Connection, reason: CloseReason): void {
     if (conn.closed) return;
-    if (reason === 'slow' || reason === 'error') {
-      this.detach(conn, reason);
-      conn.socket.destroy();
+    if (reason === 'slow' || reason === 'error' || reason === 'pipelined') {
+      this.retire(conn, reason);
+      conn.sink.destroy();
     } else {
       // What was routed to it goes out before the end (at shutdown: every event acknowledged).
       conn.flushPending(Date.now());
-      this.detach(conn, reason);
-      conn.socket.end();
+      if (reason === 'expired') conn.write(CREDENTIALS_EXPIRED, Date.now());
+      this.retire(conn, reason);
+      conn.endedAtMs = Date.now();
+      conn.sink.end();
     }
   }
 
-  private detach(conn: Connection, reason: CloseReason): void {
-    if (conn.closed) return;
-    conn.closed = true;
+  /** The connection is gone: it stops counting against the limits. */
+  private release(conn: Connection): void {
+    this.retire(conn, 'client');
     this.connections.delete(conn);
-    if (conn.live) this.live.remove(conn);
+    this.streamOnSocket.delete(conn.sink);
     const userId = conn.subscriber.userId;
     const left = (this.streamsByUser.get(userId) ?? 1) - 1;
     if (left === 0) this.streamsByUser.delete(userId);
     else this.streamsByUser.set(userId, left);
+  }
+
+  /** Nothing more is written to the stream; it counts against the limits until released. */
+  private retire(conn: Connection, reason: CloseReason): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    conn.pending = [];
+    if (conn.live) this.live.remove(conn);
+    conn.live = false;
+    const userId = conn.subscriber.userId;
     this.metrics.streamClosed(reason);
     this.logger.info(
       {
@@ -346,6 +438,9 @@ interface FlushWindow {
 function emptyWindow(): FlushWindow {
   return { touched: [], frames: [], appendedAtMs: undefined };
 }
+
+/** A client resetting its HTTP/2 stream is a hang-up, seen through 'close'. */
+function ignoreStreamError(): void {}
 
 /** `user_*` events reach admins and the user they concern only (SPEC §3). */
 function maySee(subscriber: StreamSubscriber, userId: string): boolean {

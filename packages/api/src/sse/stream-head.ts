@@ -1,4 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import { constants, Http2ServerResponse } from 'node:http2';
+import type { StreamSink } from './connection.js';
 
 const STREAM_HEADERS =
   'Content-Type: text/event-stream\r\n' +
@@ -6,15 +8,56 @@ const STREAM_HEADERS =
   'X-Accel-Buffering: no\r\n' +
   'Connection: close\r\n';
 
+/** Headers HTTP/2 forbids (RFC 9113 §8.2.2); Node refuses a response that carries one. */
+const CONNECTION_SPECIFIC = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+]);
+
 /**
- * Takes the head of `res` for a stream the hub writes straight to the socket, and returns it as
- * one buffer: the headers the middleware set (security headers, request id, CORS) plus the
- * stream's own. The body is delimited by the end of the connection (`Connection: close`, no
- * chunked framing), so each later write is the frames alone: one socket write per stream per
- * batch, with no chunk header and no pass through the response's stream machinery. Taking the
- * headers off `res` also frees what Node would keep of them for the stream's whole life.
+ * Takes over `res` for a stream the hub writes itself: sends the head (the headers the
+ * middleware set — security headers, request id, CORS — plus the stream's own) followed by
+ * `preamble`, and returns what the frames are written to.
+ *
+ * HTTP/1.1: the sink is the socket. The head is written by hand, with the body delimited by the
+ * end of the connection (`Connection: close`, no chunked framing), so each later write is the
+ * frames alone: one socket write per stream per batch, with no chunk header and no pass through
+ * the response's stream machinery. HTTP/2: the sink is the `Http2Stream`, answered with
+ * `respond()` (no `Connection` header, which HTTP/2 forbids); each frame write becomes DATA
+ * frames under the stream's flow control. Either way the headers are taken off `res`, which
+ * frees what Node would keep of them for the stream's whole life.
  */
-export function takeStreamHead(res: ServerResponse): Buffer {
+export function openStreamSink(res: ServerResponse | Http2ServerResponse, preamble: Buffer): StreamSink {
+  if (res instanceof Http2ServerResponse) {
+    const headers: Record<string, string | string[] | number> = {
+      [constants.HTTP2_HEADER_STATUS]: 200,
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+    };
+    for (const name of res.getHeaderNames()) {
+      const value = res.getHeader(name);
+      res.removeHeader(name);
+      if (value === undefined || CONNECTION_SPECIFIC.has(name)) continue;
+      headers[name] = typeof value === 'number' ? String(value) : value;
+    }
+    const stream = res.stream;
+    stream.respond(headers);
+    stream.write(preamble);
+    return stream;
+  }
+  const socket = res.socket;
+  if (socket === null) throw new Error('openStreamSink: the response has no socket');
+  socket.setNoDelay(true);
+  socket.setTimeout(0);
+  socket.write(Buffer.concat([takeHttp1Head(res), preamble]));
+  return socket;
+}
+
+function takeHttp1Head(res: ServerResponse): Buffer {
   let head = 'HTTP/1.1 200 OK\r\n';
   for (const name of res.getHeaderNames()) {
     const value = res.getHeader(name);
