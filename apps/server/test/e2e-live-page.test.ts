@@ -196,6 +196,43 @@ describe('the live event page in Chromium', () => {
     await page.close();
   }, 90_000);
 
+  it('shows recent events on opening and reloading, and a kind filter keeps the matching ones', async () => {
+    const { url } = await startServer(await freePort());
+    const runs = Array.from({ length: 3 }, () => crypto.randomUUID());
+    await publish(
+      url,
+      runs.map((runId, index) => ({ type: 'run_created', run_id: runId, workflow_name: `wf-${index}` })),
+    );
+    for (const runId of runs) await publishLogs(url, runId, ['one', 'two']);
+    const { page, problems } = await openPage(`${url}/`);
+    await page.locator('#sign-up-form').waitFor(WAIT);
+    await signUp(page, 'grace');
+    // 3 runs, 6 lines and the sign-up, all from before the stream opened.
+    await expect.poll(() => page.locator('#events li').count(), WAIT).toBe(10);
+    await expect.poll(() => page.locator('#runs .run').count(), WAIT).toBe(3);
+
+    await page.reload();
+    await expect.poll(() => page.locator('#events li').count(), WAIT).toBe(10);
+    await expect.poll(() => page.locator('#runs .run').count(), WAIT).toBe(3);
+
+    // Only run_created: the view fills with the matching recent events instead of emptying.
+    await page.locator('#kinds-none').click();
+    await page
+      .locator('.kind-box', { hasText: /^run_created$/ })
+      .locator('input')
+      .check();
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect
+      .poll(
+        () =>
+          page.locator('#events li').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-kind'))),
+        WAIT,
+      )
+      .toEqual(['run_created', 'run_created', 'run_created']);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('keeps up with demo traffic at 1,000 events/s: capped list, every event received, frames keep coming', async () => {
     const { url } = await startServer(0);
     const { page, problems } = await openPage(`${url}/`, { width: 1440, height: 900 });
@@ -219,9 +256,12 @@ describe('the live event page in Chromium', () => {
     // How many depends on the machine's load; the page must show all of them, the newest 500 drawn.
     expect(published).toBeGreaterThan(0);
 
-    // The stream opened live after sign-up, so the page receives exactly the demo's events.
-    await expect.poll(() => page.locator('#counters').textContent(), WAIT).toContain(`${published} received`);
-    expect(await page.locator('#events li').count()).toBe(Math.min(published, 500));
+    // The stream opened after sign-up with a backlog of what just happened (the sign-up itself),
+    // then live: the page receives that one event and exactly the demo's events.
+    await expect
+      .poll(() => page.locator('#counters').textContent(), WAIT)
+      .toContain(`${published + 1} received`);
+    expect(await page.locator('#events li').count()).toBe(Math.min(published + 1, 500));
     const maxFrameGapMs = await page.evaluate(
       () => (window as unknown as { maxFrameGapMs: number }).maxFrameGapMs,
     );

@@ -122,7 +122,11 @@ function showLive(user: SessionUser): void {
   ui.live.hidden = false;
   ui.session.hidden = false;
   ui.sessionUser.textContent = `${user.username}${user.isAdmin ? ' (admin)' : ''}`;
-  stream.open(filters, { from: 'live' });
+  // Opening or reloading the page (or signing in again) shows what just happened, not an empty
+  // list: the view starts over from the newest matching events.
+  state.clear();
+  renderer.schedule();
+  stream.open(filters, { from: 'recent', backlog: state.maxEvents });
 }
 
 function readFilters(): StreamFilters | string {
@@ -140,11 +144,10 @@ function applyFilters(next: StreamFilters): void {
   renderer.select(next.runId);
   renderer.schedule();
   // A run's history is cheap to replay (the server indexes by run), so a run filter shows it
-  // from the start; otherwise the stream resumes where the page was, without replaying the log.
-  const cursor = stream.cursor;
+  // from the start; otherwise the newest events matching the new filters fill the cleared view.
   stream.open(
     filters,
-    next.runId !== null ? { from: 'earliest' } : cursor ? { from: cursor } : { from: 'live' },
+    next.runId !== null ? { from: 'earliest' } : { from: 'recent', backlog: state.maxEvents },
   );
 }
 

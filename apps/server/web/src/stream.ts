@@ -23,21 +23,27 @@ export interface StreamHandlers {
   onGiveUp(): Promise<boolean>;
 }
 
-/** Where a stream with these filters starts: live only, all retained history, or after a cursor. */
+/**
+ * Where a stream with these filters starts: live only, with the newest `backlog` matching events
+ * first, all retained history, or after a cursor.
+ */
 export type StreamStart =
   | { readonly from: 'live' }
+  | { readonly from: 'recent'; readonly backlog: number }
   | { readonly from: 'earliest' }
   | { readonly from: string };
 
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_MAX_MS = 30_000;
 
-export function streamUrl(filters: StreamFilters, lastEventId: string | null): string {
+export function streamUrl(filters: StreamFilters, lastEventId: string | null, backlog = 0): string {
   const query = new URLSearchParams();
   if (filters.runId) query.set('run_id', filters.runId);
   if (filters.types.length > 0 && filters.types.length < EVENT_KINDS.length)
     query.set('types', filters.types.join(','));
   if (lastEventId !== null) query.set('last_event_id', lastEventId);
+  // The server ignores it next to a cursor; sent only where it applies.
+  else if (backlog > 0) query.set('backlog', String(backlog));
   const text = query.toString();
   return `/api/v1/events${text ? `?${text}` : ''}`;
 }
@@ -54,6 +60,8 @@ export class EventStream {
   #cursor: string | null = null;
   // Where a new EventSource resumes: the last cursor seen, else where this stream started.
   #resumeFrom: string | null = null;
+  // How many recent events a connection without a cursor starts with.
+  #backlog = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
   #generation = 0;
@@ -69,6 +77,14 @@ export class EventStream {
   open(filters: StreamFilters, start: StreamStart): void {
     this.#filters = filters;
     this.#attempt = 0;
+    if ('backlog' in start) {
+      // A fresh start for these filters: the old cursor's events were filtered differently.
+      this.#backlog = start.backlog;
+      this.#resumeFrom = null;
+      this.#connect(null, 'connecting');
+      return;
+    }
+    this.#backlog = 0;
     this.#resumeFrom = start.from === 'live' ? this.#cursor : start.from;
     this.#connect(start.from === 'live' ? null : start.from, 'connecting');
   }
@@ -89,7 +105,9 @@ export class EventStream {
     this.#teardown();
     const generation = this.#generation;
     this.handlers.onState(state);
-    const source = new EventSource(streamUrl(this.#filters, lastEventId), { withCredentials: true });
+    const source = new EventSource(streamUrl(this.#filters, lastEventId, this.#backlog), {
+      withCredentials: true,
+    });
     this.#source = source;
 
     const onMessage = (message: MessageEvent<string>) => {
