@@ -39,6 +39,11 @@ export interface Config {
   readonly eventHistoryBytes: number;
   /** @default 168 */
   readonly eventRetentionHours: number;
+  /**
+   * Connect and statement timeout of the PostgreSQL store; every request that needs the store is
+   * answered within it plus one second. @default 5000
+   */
+  readonly databaseTimeoutMs: number;
   readonly webhook: {
     readonly url: string | null;
     readonly secret: string | null;
@@ -200,6 +205,7 @@ function buildSchema(environment: Environment) {
     EVENT_HISTORY_LIMIT: integer(100_000, 1, 100_000_000, ' events'),
     EVENT_HISTORY_BYTES: integer(268_435_456, 1, 1_099_511_627_776, ' bytes'),
     EVENT_RETENTION_HOURS: integer(168, 1, 87_600, ' hours'),
+    DATABASE_TIMEOUT_MS: integer(5_000, 100, 600_000, ' ms'),
     WEBHOOK_URL: variable<string | null>(null, (raw) =>
       httpUrl(raw)
         ? raw
@@ -299,6 +305,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     eventHistoryLimit: v.EVENT_HISTORY_LIMIT,
     eventHistoryBytes: v.EVENT_HISTORY_BYTES,
     eventRetentionHours: v.EVENT_RETENTION_HOURS,
+    databaseTimeoutMs: v.DATABASE_TIMEOUT_MS,
     webhook: { url: v.WEBHOOK_URL, secret: v.WEBHOOK_SECRET, events: v.WEBHOOK_EVENTS },
     logLevel: v.LOG_LEVEL,
     allowSignUp: v.ALLOW_SIGN_UP,

@@ -71,6 +71,7 @@ async function openStores(config: Config, logger: Logger): Promise<Stores> {
     log = await createPostgresEventLog({
       connectionString,
       retentionHours: config.eventRetentionHours,
+      timeoutMs: config.databaseTimeoutMs,
       onError: (error, context) => logger.warn({ err: error }, `event log: ${context}`),
       onListenerError: (error) => logger.error({ err: error }, 'event log listener failed'),
     });
@@ -78,7 +79,11 @@ async function openStores(config: Config, logger: Logger): Promise<Stores> {
     throw databaseStartError(error, connectionString);
   }
   try {
-    const users = await createPostgresUserStore({ connectionString, poolSize: 4 });
+    const users = await createPostgresUserStore({
+      connectionString,
+      poolSize: 4,
+      timeoutMs: config.databaseTimeoutMs,
+    });
     const closeStores = async () => {
       await Promise.all([log.close(), users.close()]);
     };
@@ -136,6 +141,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     environment: config.environment,
     logger,
     publisher,
+    storeTimeoutMs: config.databaseTimeoutMs,
     stream: {
       keepAliveMs: config.sse.keepAliveSecs * 1000,
       maxBufferedBytes: config.sse.maxBufferedBytes,

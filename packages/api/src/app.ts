@@ -17,6 +17,7 @@ import { createDrain } from './middleware/drain.js';
 import { errorEnvelope } from './middleware/error-envelope.js';
 import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security-headers.js';
+import { storeDeadline } from './middleware/store-deadline.js';
 import { unmatchedEnvelope } from './middleware/unmatched-envelope.js';
 import { mountAsyncApi } from './routes/asyncapi.js';
 import { mountAuditLogs } from './routes/audit-logs.js';
@@ -27,6 +28,7 @@ import { mountHealth } from './routes/health.js';
 import { mountIngestEvents } from './routes/ingest-events.js';
 import { mountIngestLogs } from './routes/ingest-logs.js';
 import { countIngestRejections, mountMetrics } from './routes/metrics.js';
+import { mountReady } from './routes/ready.js';
 import { mountRunLogs } from './routes/run-logs.js';
 import { createHub, type Hub } from './sse/hub.js';
 
@@ -49,6 +51,11 @@ export interface StreamOptions {
    * meanwhile goes out in one write per stream (not a SPEC variable). @default 5
    */
   readonly flushIntervalMs?: number;
+  /**
+   * How long the log's tail may fail to follow before the instance ends its streams and refuses
+   * new ones with `503` (not a SPEC variable). @default 5000
+   */
+  readonly followGraceMs?: number;
 }
 
 /** What the app is built from; `apps/server` wires these, tests pass their own. */
@@ -63,6 +70,11 @@ export interface AppDeps {
   /** Told of every event this instance appended (webhooks run once, where the event entered). */
   readonly publisher?: EventPublisher;
   readonly stream?: StreamOptions;
+  /**
+   * The store's timeout (`DATABASE_TIMEOUT_MS`): a request is answered `503` once it has spent
+   * this plus 500 ms after being received, however many store calls it makes. @default 5000
+   */
+  readonly storeTimeoutMs?: number;
   /** Origins allowed to call with credentials (CORS). @default [] (same origin only) */
   readonly allowedOrigins?: readonly string[];
   /** Whether sign-up is open in production (always open in development). @default false */
@@ -98,6 +110,12 @@ export function createApp(deps: AppDeps): IronflowApp {
   // Built first: it checks the origins, and a bad one should fail before anything starts.
   const allowOrigins = cors(deps.allowedOrigins ?? []);
   const logger = deps.logger ?? silentLogger;
+  const storeTimeoutMs = deps.storeTimeoutMs ?? 5_000;
+  if (!Number.isSafeInteger(storeTimeoutMs) || storeTimeoutMs < 1) {
+    throw new RangeError(
+      `createApp: storeTimeoutMs must be a positive integer of milliseconds, got ${storeTimeoutMs}`,
+    );
+  }
   const metrics = createPrometheusMetrics();
   const hub = createHub({ log: deps.log, logger, metrics: metrics.hub, ...deps.stream });
   metrics.watchConnections(() => hub.size);
@@ -110,6 +128,7 @@ export function createApp(deps: AppDeps): IronflowApp {
 
   const router = new Router();
   mountHealth(router);
+  mountReady(router, deps.log);
   mountAsyncApi(router);
   mountEventsStream(router, { log: deps.log, hub, authenticate });
   mountRunLogs(router, { log: deps.log, authenticate });
@@ -138,6 +157,8 @@ export function createApp(deps: AppDeps): IronflowApp {
   app.use(allowOrigins);
   app.use(errorEnvelope(logger));
   app.use(drain.middleware);
+  // Inside the SPEC's bound of the store timeout plus one second, with room to write the answer.
+  app.use(storeDeadline(storeTimeoutMs + 500));
   app.use(unmatchedEnvelope());
   app.use(router.routes());
   app.use(router.allowedMethods());

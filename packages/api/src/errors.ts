@@ -38,6 +38,9 @@ export const unsupportedMediaType = () =>
 export const tooManyStreams = (limit: number) =>
   new ApiError(429, 'TOO_MANY_STREAMS', `too many concurrent streams for this user (max ${limit})`);
 export const serviceUnavailable = (message: string) => new ApiError(503, 'SERVICE_UNAVAILABLE', message);
+/** The instance cannot serve what needs the log or the store now; another instance may. */
+export const unavailableFor = (message: string, retryAfterSeconds: number) =>
+  new ApiError(503, 'SERVICE_UNAVAILABLE', message, undefined, { 'Retry-After': String(retryAfterSeconds) });
 export const internalError = () => new ApiError(500, 'INTERNAL_ERROR', 'internal server error');
 
 // Auth routes (SPEC §6).

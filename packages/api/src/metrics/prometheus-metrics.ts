@@ -38,7 +38,7 @@ export function createPrometheusMetrics(): PrometheusMetrics {
   });
   const closed = new Counter({
     name: 'ironflow_sse_streams_closed_total',
-    help: 'SSE streams closed, by reason (client, slow, expired, shutdown, error).',
+    help: 'SSE streams closed, by reason (client, slow, expired, shutdown, error, pipelined, unavailable, revoked).',
     labelNames: ['reason'],
     registers,
   });

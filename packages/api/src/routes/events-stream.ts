@@ -51,6 +51,8 @@ export function mountEventsStream(router: Router, deps: EventsStreamDeps): void 
             deps.log,
           )
         : await planResume(query.resume, deps.log);
+    // Planning outlived the request's deadline: it was answered 503 already.
+    if (ctx.res.headersSent) return;
     deps.hub.open(
       {
         res: ctx.res,

@@ -29,6 +29,13 @@ export interface HubOptions {
    * `0` writes every appended batch by itself. @default 5
    */
   readonly flushIntervalMs?: number;
+  /**
+   * How long the log's tail may fail to follow (`EventLog.tailStatus()`) before the hub ends
+   * every stream (clients resume on another instance with their cursor) and refuses new ones
+   * with `503` until it follows again: a stream is never left open receiving nothing.
+   * @default 5000
+   */
+  readonly followGraceMs?: number;
   readonly logger?: AppLogger;
   /** Where the hub reports streams, deliveries, replays and latency. */
   readonly metrics?: HubMetrics;
@@ -44,6 +51,7 @@ export interface HubSettings {
   readonly retryMs: number;
   readonly tickMs: number;
   readonly flushIntervalMs: number;
+  readonly followGraceMs: number;
   /** Replay stops writing at this many unsent bytes and waits for the client to read. */
   readonly replayPauseBytes: number;
 }
@@ -60,6 +68,7 @@ export function resolveHubSettings(options: HubOptions): HubSettings {
     retryMs: positiveInteger('retryMs', options.retryMs ?? 3_000),
     tickMs: atMost(2_000, 'tickMs', positiveInteger('tickMs', options.tickMs ?? 1_000)),
     flushIntervalMs: nonNegativeInteger('flushIntervalMs', options.flushIntervalMs ?? 5),
+    followGraceMs: nonNegativeInteger('followGraceMs', options.followGraceMs ?? 5_000),
     replayPauseBytes: Math.min(64 * 1024, Math.floor(maxBufferedBytes / 2)),
   };
 }

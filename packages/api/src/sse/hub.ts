@@ -1,7 +1,7 @@
 import { Http2ServerResponse } from 'node:http2';
 import { type EventKind, runIdOf, userIdOf } from '@ironflow/engine';
 import { type EventLog, formatCursor, type StoredEvent } from '@ironflow/store';
-import { serviceUnavailable, tooManyStreams } from '../errors.js';
+import { serviceUnavailable, tooManyStreams, unavailableFor } from '../errors.js';
 import { type AppLogger, silentLogger } from '../logger.js';
 import { type CloseReason, Connection, type StreamSubscriber } from './connection.js';
 import {
@@ -130,6 +130,8 @@ class FanOutHub implements Hub {
     }
     if (this.closing) throw serviceUnavailable('server is shutting down');
     if (this.connections.size >= this.settings.maxStreams) throw serviceUnavailable('too many open streams');
+    const unfollowed = this.unfollowedReason(Date.now());
+    if (unfollowed !== null) throw unavailableFor(`${unfollowed}; resume on another instance`, 1);
     const userStreams = this.streamsByUser.get(subscriber.userId) ?? 0;
     if (userStreams >= this.settings.maxStreamsPerUser) throw tooManyStreams(this.settings.maxStreamsPerUser);
 
@@ -360,20 +362,37 @@ class FanOutHub implements Hub {
   }
 
   /**
+   * Why this instance must not hold streams now: its tail has not followed the log for longer
+   * than `followGraceMs` (its streams would silently receive nothing); null while it may.
+   */
+  private unfollowedReason(now: number): string | null {
+    const tail = this.log.tailStatus();
+    if (tail.following || now - tail.sinceMs <= this.settings.followGraceMs) return null;
+    return `this instance has not followed the event log for ${Math.round((now - tail.sinceMs) / 1000)} s (${tail.reason ?? 'unknown'})`;
+  }
+
+  /**
    * The shared timer: token expiry and keep-alives for every stream in one pass, and the release
    * of ended streams whose client has not let go within the grace.
    */
   private tick(): void {
     const now = Date.now();
+    // A stream of an instance that does not follow the log would silently receive nothing.
+    const unfollowed = this.unfollowedReason(now);
+    let ended = 0;
     for (const conn of this.connections) {
       if (conn.closed) {
         if (now - conn.endedAtMs >= RELEASE_GRACE_MS) conn.sink.destroy();
+      } else if (unfollowed !== null) {
+        this.end(conn, 'unavailable');
+        ended++;
       } else if (now >= conn.subscriber.expiresAtMs) {
         this.end(conn, 'expired');
       } else if (now - conn.lastWriteMs >= this.settings.keepAliveMs) {
         conn.write(KEEP_ALIVE, now);
       }
     }
+    if (ended > 0) this.logger.warn({ streams: ended }, `${unfollowed}: ended its streams`);
   }
 
   /**
