@@ -35,6 +35,9 @@ function faultyStores() {
     },
     append: (inputs) => guard(() => inner.append(inputs)),
     read: (options) => guard(() => inner.read(options)),
+    readBefore: (options) => guard(() => inner.readBefore(options)),
+    readLogLines: (query) => guard(() => inner.readLogLines(query)),
+    readPage: (query) => guard(() => inner.readPage(query)),
     bounds: () => inner.bounds(),
     subscribe: (listener) => inner.subscribe(listener),
     tailStatus: () => state.tail,
@@ -136,6 +139,13 @@ describe('a store that cannot be reached', () => {
         [
           'sign-in',
           () => post(`${srv.url}/api/v1/auth/sign-in`, { username: 'ada', password: 'secret-pass' }),
+        ],
+        [
+          'history',
+          () =>
+            fetch(`${srv.url}/api/v1/runs/${RUN_A}/logs`, {
+              headers: { authorization: `Bearer ${srv.token()}` },
+            }),
         ],
         [
           'stream resume',

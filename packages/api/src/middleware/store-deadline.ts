@@ -19,7 +19,12 @@ export function storeDeadline(deadlineMs: number): Middleware {
       arm = () => {
         timer = setTimeout(() => resolve('expired'), deadlineMs);
       };
-      if (ctx.req.complete) arm();
+      // A bodiless request may not be `complete` yet when it reaches here, and its 'end' comes
+      // only if someone reads it: it starts at once.
+      const { headers } = ctx.req;
+      const hasBody =
+        headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+      if (ctx.req.complete || !hasBody) arm();
       else ctx.req.once('end', arm);
     });
     try {

@@ -181,7 +181,9 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
   async function rowsOf(statement: Statement | null): Promise<StoredEvent[]> {
     if (closed) throw new EventLogClosedError();
     if (statement === null) return [];
-    const { rows } = await pool.query<EventRow>(statement.text, statement.values);
+    const { rows } = await unavailableAsStoreError(() =>
+      pool.query<EventRow>(statement.text, statement.values),
+    );
     return rows.map((row) => storedFromRow(epoch, row));
   }
 
@@ -213,7 +215,10 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
     },
     async readPage(query) {
       if (closed) throw new EventLogClosedError();
-      return selectEventPage(pool, names, normalisePageQuery(query), (row) => storedFromRow(epoch, row));
+      const normalised = normalisePageQuery(query);
+      return unavailableAsStoreError(() =>
+        selectEventPage(pool, names, normalised, (row) => storedFromRow(epoch, row)),
+      );
     },
     bounds: (): EventLogBounds => ({ oldestSeq: cached.oldestSeq, headSeq: cached.headSeq }),
     tailStatus: () => tail.status(),
