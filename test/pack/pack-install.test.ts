@@ -80,7 +80,7 @@ describe('the packed packages', () => {
     const { stdout } = await run(process.execPath, ['consumer.mjs'], { cwd: project, timeout: 30_000 });
     expect(JSON.parse(stdout)).toEqual({
       validated: true,
-      jsonSchemaKinds: 12,
+      jsonSchemaKinds: 20,
       webhookKinds: ['run_status_changed', 'step_failed'],
       appended: 'run_created',
       verified: 'alice',

@@ -1,4 +1,4 @@
-import { EVENT_KINDS, type EventKind, parseEventKindList } from '@ironflow/engine';
+import { EVENT_KIND_NAMES, type EventKindName, parseEventKindList } from '@ironflow/engine';
 import { z } from 'zod';
 import { ConfigError } from './config-error.js';
 import { DEV_JWT_SECRET, DEV_WORKER_TOKEN } from './dev-defaults.js';
@@ -48,7 +48,7 @@ export interface Config {
     readonly url: string | null;
     readonly secret: string | null;
     /** @default ['run_status_changed', 'step_failed'] */
-    readonly events: readonly EventKind[];
+    readonly events: readonly EventKindName[];
   };
   /** @default 'info' */
   readonly logLevel: LogLevel;
@@ -70,7 +70,7 @@ export interface LoadConfigOptions {
 
 const MIN_SECRET_BYTES = 32;
 const GENERATE = 'generate one with `openssl rand -base64 48`';
-const DEFAULT_WEBHOOK_EVENTS: readonly EventKind[] = ['run_status_changed', 'step_failed'];
+const DEFAULT_WEBHOOK_EVENTS: readonly EventKindName[] = ['run_status_changed', 'step_failed'];
 // Secrets are used byte for byte; every other value is trimmed.
 const SECRETS = new Set(['JWT_SECRET', 'WORKER_TOKEN', 'WEBHOOK_SECRET']);
 
@@ -156,8 +156,8 @@ function origins(raw: string): string[] | { problem: string } {
   };
 }
 
-function eventKinds(raw: string): EventKind[] | { problem: string } {
-  const fix = `use a comma list of: ${EVENT_KINDS.join(', ')}; or unset it for the default ${DEFAULT_WEBHOOK_EVENTS.join(',')}`;
+function eventKinds(raw: string): EventKindName[] | { problem: string } {
+  const fix = `use a comma list of: ${EVENT_KIND_NAMES.join(', ')}; or unset it for the default ${DEFAULT_WEBHOOK_EVENTS.join(',')}`;
   try {
     const kinds = parseEventKindList(raw);
     return kinds.length > 0 ? kinds : { problem: `names no event kind; ${fix}` };
@@ -212,7 +212,7 @@ function buildSchema(environment: Environment) {
         : { problem: `must be an http:// or https:// URL, got "${raw}"; unset it to disable webhooks` },
     ),
     WEBHOOK_SECRET: variable<string | null>(null, (raw) => raw),
-    WEBHOOK_EVENTS: variable<readonly EventKind[]>(DEFAULT_WEBHOOK_EVENTS, eventKinds),
+    WEBHOOK_EVENTS: variable<readonly EventKindName[]>(DEFAULT_WEBHOOK_EVENTS, eventKinds),
     LOG_LEVEL: enumOf(LOG_LEVELS, 'info'),
     ALLOW_SIGN_UP: flag(environment === 'development', 'open in development only'),
     IRONFLOW_ALLOW_MEMORY_STORE: flag(false, 'production refuses the in-memory store'),

@@ -130,6 +130,10 @@ export interface DemoOdds {
   readonly retryFailedStep: number;
   /** An approval gate is rejected (the run is cancelled). @default 0.25 */
   readonly rejectApproval: number;
+  /** An approval gate misses its deadline and is escalated to a group first. @default 0.3 */
+  readonly escalateApproval: number;
+  /** A run that succeeds ends in `warning` (done, with warnings) rather than `completed`. @default 0.1 */
+  readonly finishWithWarning: number;
 }
 
 export const DEFAULT_DEMO_ODDS: DemoOdds = {
@@ -137,12 +141,15 @@ export const DEFAULT_DEMO_ODDS: DemoOdds = {
   stepFails: 0.12,
   retryFailedStep: 0.6,
   rejectApproval: 0.25,
+  escalateApproval: 0.3,
+  finishWithWarning: 0.1,
 };
 
 /**
  * One realistic workflow run, as the actions a worker would send in order: created, started,
- * steps logging and completing or failing (and being retried), approvals granted or rejected, and
- * a final status. Every status change is one the engine allows from the run's current status
+ * steps logging and completing or failing (and being retried), approvals (with their requirement)
+ * escalated, granted or rejected, and a final status (`completed`, or `warning` when it succeeded
+ * with warnings). Every status change is one the engine allows from the run's current status
  * (checked with `allowedNextStatuses`, and again by `runStatusChangeEvents`), and a change to
  * `failed` carries its `run_failed`.
  */
@@ -193,20 +200,53 @@ export function* simulateRun(
   for (const plan of workflow.steps) {
     const step = { id: randomUUID(), name: plan.name };
     if (plan.kind === 'approval') {
+      const requirement = {
+        required_approvers: 1,
+        approver_groups: ['release'],
+        reason: `${workflow.name} ships`,
+      };
       yield events({
         type: 'approval_requested',
         run_id: runId,
         step_id: step.id,
         message: `Approve ${workflow.name} (${plan.name})?`,
+        requirement,
       });
       yield change('awaiting_approval');
+      if (chance(odds.escalateApproval)) {
+        yield events({
+          type: 'approval_escalated',
+          run_id: runId,
+          step_id: step.id,
+          step_name: plan.name,
+          stage: 0,
+          policy: 'escalate',
+          action: 'reassigned',
+          reason: 'approval deadline of 900s expired',
+          assignee: 'group:release-managers',
+        });
+      }
       const approver = pick(APPROVERS);
       if (chance(odds.rejectApproval)) {
-        yield events({ type: 'approval_rejected', run_id: runId, rejected_by: approver });
+        yield events({
+          type: 'approval_rejected',
+          run_id: runId,
+          step_id: step.id,
+          rejected_by: approver,
+          requirement,
+        });
         yield change('cancelled', `approval rejected by ${approver}`);
         return status;
       }
-      yield events({ type: 'approval_granted', run_id: runId, approved_by: approver });
+      yield events({
+        type: 'approval_granted',
+        run_id: runId,
+        step_id: step.id,
+        approved_by: approver,
+        approvals_received: 1,
+        approvals_required: requirement.required_approvers,
+        requirement,
+      });
       yield change('running');
       continue;
     }
@@ -259,7 +299,7 @@ export function* simulateRun(
       yield change('running');
     }
   }
-  yield change('completed');
+  yield change(chance(odds.finishWithWarning) ? 'warning' : 'completed');
   return status;
 }
 

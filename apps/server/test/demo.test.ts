@@ -82,7 +82,7 @@ describe('simulateRun', () => {
       }
     }
     expect(runProblems(events)).toEqual([]);
-    expect([...finals].sort()).toEqual(['cancelled', 'completed', 'failed']);
+    expect([...finals].sort()).toEqual(['cancelled', 'completed', 'failed', 'warning']);
     expect([...statuses].sort()).toEqual([
       'awaiting_approval',
       'cancelled',
@@ -90,10 +90,12 @@ describe('simulateRun', () => {
       'failed',
       'retrying',
       'running',
+      'warning',
     ]);
     const kinds = new Set(events.map((event) => event.type));
     expect([...kinds].sort()).toEqual(
       [
+        'approval_escalated',
         'approval_granted',
         'approval_rejected',
         'approval_requested',

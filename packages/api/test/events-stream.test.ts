@@ -1,3 +1,4 @@
+import { EVENT_KIND_NAMES, exampleEvents } from '@ironflow/engine';
 import { describe, expect, it } from 'vitest';
 import { ingestBulky, RUN_A, RUN_B, runCreated, SAMPLE_EVENTS } from './support/sample-events.js';
 import { SseClient } from './support/sse-client.js';
@@ -48,14 +49,14 @@ describe('GET /api/v1/events', () => {
     });
   });
 
-  it('round-trips each of the 12 kinds byte-for-byte from ingest to the stream', async () => {
+  it('round-trips each of the 20 kinds byte-for-byte from ingest to the stream', async () => {
     const srv = await server();
     const client = await stream(srv);
     const response = await srv.ingest(SAMPLE_EVENTS);
     expect(response.status).toBe(202);
     await client.waitForMessages(SAMPLE_EVENTS.length);
     const frames = client.raw.split('\n\n').filter((block) => block.startsWith('id: '));
-    expect(frames).toHaveLength(12);
+    expect(frames).toHaveLength(20);
     SAMPLE_EVENTS.forEach((event, index) => {
       expect(frames[index]).toMatch(
         new RegExp(`^id: [a-z0-9]+-\\d{16}\\nevent: ${event.type}\\ndata: (.*)$`, 's'),
@@ -179,7 +180,31 @@ describe('GET /api/v1/events', () => {
       headers: { authorization: `Bearer ${srv.token()}` },
     });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: { code: 'BAD_REQUEST', message } });
+    // An unknown kind keeps the exact message and lists the names `types` accepts in `details`.
+    const details = message.startsWith('unknown event kind: ')
+      ? [{ known_kinds: EVENT_KIND_NAMES }]
+      : undefined;
+    expect(await response.json()).toEqual({
+      error: { code: 'BAD_REQUEST', message, ...(details === undefined ? {} : { details }) },
+    });
+  });
+
+  it.each([
+    '?types=provider_account.updated,provider_account.usage_updated',
+    '?types=provider_account.updated%2Cprovider_account.usage_updated',
+    '?types=secrets_rotated',
+  ])('opens a stream for upstream dashboard kinds: %s', async (query) => {
+    const srv = await server();
+    const client = await stream(srv, query);
+    expect(client.status).toBe(200);
+    expect(client.headers['content-type']).toMatch(/^text\/event-stream/);
+    await srv.ingest([exampleEvents['provider_account.updated'], exampleEvents.run_created]);
+    if (query.includes('provider_account')) {
+      await client.waitForMessages(1);
+      expect(client.messages[0]?.event).toBe('provider_account.updated');
+    }
+    // secrets_rotated matches nothing: a later kind it does not name never arrives on it.
+    expect(client.messages.every((message) => message.event.startsWith('provider_account.'))).toBe(true);
   });
 
   it('closes a subscriber that stops reading while another receives everything', async () => {

@@ -40,7 +40,7 @@ describe('POST /api/v1/internal/events', () => {
       data: { accepted: number; first_id: string; last_id: string };
     };
     const stored = await srv.log.read({ afterSeq: 0, limit: 100 });
-    expect(data).toEqual({ accepted: 12, first_id: stored[0]?.cursor, last_id: stored[11]?.cursor });
+    expect(data).toEqual({ accepted: 20, first_id: stored[0]?.cursor, last_id: stored[19]?.cursor });
     expect(stored.map((s) => s.json)).toEqual(SAMPLE_EVENTS.map((e) => JSON.stringify(e)));
   });
 

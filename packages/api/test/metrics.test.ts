@@ -53,6 +53,8 @@ describe('GET /metrics', () => {
     expect(after.get('ironflow_sse_streams_opened_total')).toBe(3);
     expect(after.get('ironflow_events_appended_total{kind="run_created"}')).toBe(2);
     expect(after.get('ironflow_events_appended_total{kind="approval_granted"}')).toBe(1);
+    // Every kind has its series from the start, dotted names included.
+    expect(after.get('ironflow_events_appended_total{kind="provider_account.usage_updated"}')).toBe(0);
     expect(after.get('ironflow_events_delivered_total')).toBe(3 + 3 + 1);
     expect(after.get('ironflow_events_replayed_total')).toBe(1);
     expect(after.get('ironflow_replay_events_count')).toBe(1);

@@ -1,4 +1,4 @@
-import { type EventKind, isEventKind } from '@ironflow/engine';
+import { type EventKindName, isEventKindName } from '@ironflow/engine';
 import { baseUrlOf } from './base-url.js';
 import { InvalidClientOptionError } from './errors.js';
 
@@ -10,7 +10,7 @@ export interface StreamQuery {
   /** `run_id`: only events of this run. */
   readonly runId?: string | null;
   /** `types`: only events of these kinds, sent as a comma list. */
-  readonly types?: readonly EventKind[] | null;
+  readonly types?: readonly EventKindName[] | null;
   /** `last_event_id`: a cursor or `'earliest'`. */
   readonly lastEventId?: string | null;
 }
@@ -31,7 +31,7 @@ export function buildStreamUrl(baseUrl: string, query: StreamQuery = {}): string
   if (query.runId) params.set('run_id', query.runId);
   if (query.types && query.types.length > 0) {
     for (const kind of query.types) {
-      if (!isEventKind(kind)) throw new InvalidClientOptionError(`unknown event kind: ${String(kind)}`);
+      if (!isEventKindName(kind)) throw new InvalidClientOptionError(`unknown event kind: ${String(kind)}`);
     }
     params.set('types', [...new Set(query.types)].join(','));
   }

@@ -36,8 +36,9 @@ export class EngineError extends Error {
 const MAX_ECHOED_CHARS = 100;
 
 /**
- * A string that is not one of the event kinds. Message: `unknown event kind: <value>` (a value
- * over 100 characters is cut there, with its length).
+ * A string that is not one of the event kinds. Message: exactly `unknown event kind: <value>` (a value
+ * over 100 characters is cut there, with its length); the kinds that would have been accepted are in
+ * `knownKinds` and, for an HTTP layer to show, in `details` as `{ known_kinds: [...] }`.
  */
 export class UnknownEventKindError extends EngineError {
   // Spelled out rather than read from the constructor, which a minifier may rename.
@@ -45,15 +46,22 @@ export class UnknownEventKindError extends EngineError {
   declare readonly code: 'UNKNOWN_EVENT_KIND';
   /** The rejected text, as given. */
   readonly value: string;
+  /** The kind names accepted where the value was given (empty when the thrower did not say). */
+  readonly knownKinds: readonly string[];
 
-  constructor(value: string) {
+  constructor(value: string, knownKinds: readonly string[] = []) {
     // The message goes back to clients: echo a bounded prefix, never a 2 MiB value.
     const echoed =
       value.length > MAX_ECHOED_CHARS
         ? `${value.slice(0, MAX_ECHOED_CHARS)}… (${value.length} characters)`
         : value;
-    super('UNKNOWN_EVENT_KIND', `unknown event kind: ${echoed}`, { status: 400, expose: true });
+    super('UNKNOWN_EVENT_KIND', `unknown event kind: ${echoed}`, {
+      status: 400,
+      expose: true,
+      details: knownKinds.length > 0 ? { known_kinds: knownKinds } : undefined,
+    });
     this.value = value;
+    this.knownKinds = knownKinds;
   }
 }
 

@@ -4,14 +4,14 @@ import {
   SubscriberQueueOverflowError,
   UnknownEventKindError,
 } from './errors.js';
-import { isEventKind } from './event-kinds.js';
-import type { EventKind, EventOf, IronflowEvent } from './event-types.js';
+import { EVENT_KIND_NAMES, isEventKindName } from './event-kinds.js';
+import type { EventKind, EventKindName, EventOf, IronflowEvent } from './event-types.js';
 import { FifoQueue } from './fifo-queue.js';
 
 /** Who a subscriber is, as reported to `onError`. */
 export interface SubscriberInfo {
   readonly name: string;
-  readonly kinds: readonly EventKind[];
+  readonly kinds: readonly EventKindName[];
 }
 
 /** What `onError` learns besides the error: the event being handled (or dropped) and by whom. */
@@ -54,12 +54,13 @@ export interface Subscription {
 /** The in-process notifier that runs side effects (webhooks, …) for published events. */
 export interface EventPublisher {
   /**
-   * Registers `handler` for the given kinds (an empty list receives nothing).
+   * Registers `handler` for the given kinds (an empty list receives nothing; an audit-only name such as
+   * `secrets_rotated` is accepted and receives nothing).
    * @throws {UnknownEventKindError} for an unknown kind; {@link PublisherClosedError} after `close()`.
    */
-  subscribe<K extends EventKind>(
+  subscribe<K extends EventKindName>(
     kinds: readonly K[],
-    handler: EventHandler<K>,
+    handler: EventHandler<Extract<K, EventKind>>,
     options?: SubscribeOptions,
   ): Subscription;
   /** Queues the event for every subscriber of its kind. Never throws, never waits. No-op after `close()`. */
@@ -116,7 +117,7 @@ export function createInProcessNotifier(options: EventPublisherOptions = {}): Ev
   }
   const onError = options.onError ?? reportToConsole;
 
-  const byKind = new Map<EventKind, Set<Subscriber>>();
+  const byKind = new Map<EventKindName, Set<Subscriber>>();
   let busyCount = 0;
   let idleWaiters: (() => void)[] = [];
   let closed = false;
@@ -190,8 +191,9 @@ export function createInProcessNotifier(options: EventPublisherOptions = {}): Ev
       if (closed) throw new PublisherClosedError();
       if (typeof handler !== 'function')
         throw new InvalidOptionError('subscribe(kinds, handler): handler must be a function');
-      const unique = [...new Set<EventKind>(kinds)];
-      for (const kind of unique) if (!isEventKind(kind)) throw new UnknownEventKindError(String(kind));
+      const unique = [...new Set<EventKindName>(kinds)];
+      for (const kind of unique)
+        if (!isEventKindName(kind)) throw new UnknownEventKindError(String(kind), EVENT_KIND_NAMES);
       created += 1;
       const subscriber: Subscriber = {
         info: Object.freeze({

@@ -4,9 +4,10 @@ const RUN = '0193a1f2-7c4e-7b21-9d3a-5e6f7a8b9c0d';
 const STEP = '0193a1f2-8000-7000-8000-000000000001';
 const USER = '0193a1f2-9000-7000-8000-000000000002';
 const AT = '2026-11-27T14:00:00.123Z';
+const ACCOUNT = '0193a1f2-b000-7000-8000-000000000004';
 
 /**
- * One realistic, canonical event of each kind: every field present, keys in SPEC order, so
+ * One realistic, canonical event of each kind, in upstream's order: every field present, keys in output order, so
  * `serializeEvent(exampleEvents[kind])` equals `JSON.stringify(exampleEvents[kind])`. For docs,
  * generated schemas and tests; the strings include quotes, a newline, `<`, `&`, emoji and
  * U+2028 so that consumers' parsers are exercised.
@@ -38,6 +39,15 @@ export const exampleEvents: { readonly [K in EventKind]: EventOf<K> } = Object.f
     labels: {},
     at: AT,
   },
+  run_budget_exceeded: {
+    type: 'run_budget_exceeded',
+    run_id: RUN,
+    workflow_name: 'nightly-review',
+    limit_usd: 2,
+    spent_usd: 1.8,
+    step_budget_usd: 0.5,
+    at: AT,
+  },
   step_completed: {
     type: 'step_completed',
     run_id: RUN,
@@ -62,10 +72,39 @@ export const exampleEvents: { readonly [K in EventKind]: EventOf<K> } = Object.f
     run_id: RUN,
     step_id: STEP,
     message: 'Ship to prod? ✅ 🚀',
+    requirement: { required_approvers: 2, approver_groups: ['sre', 'release'], reason: 'production deploy' },
     at: AT,
   },
-  approval_granted: { type: 'approval_granted', run_id: RUN, approved_by: 'alice', at: AT },
-  approval_rejected: { type: 'approval_rejected', run_id: RUN, rejected_by: 'bob', at: AT },
+  approval_granted: {
+    type: 'approval_granted',
+    run_id: RUN,
+    step_id: STEP,
+    approved_by: 'alice',
+    approvals_received: 2,
+    approvals_required: 2,
+    requirement: { required_approvers: 2, approver_groups: ['sre', 'release'], reason: 'production deploy' },
+    at: AT,
+  },
+  approval_rejected: {
+    type: 'approval_rejected',
+    run_id: RUN,
+    step_id: STEP,
+    rejected_by: 'bob@example.com',
+    requirement: null,
+    at: AT,
+  },
+  approval_escalated: {
+    type: 'approval_escalated',
+    run_id: RUN,
+    step_id: STEP,
+    step_name: 'prod-gate',
+    stage: 0,
+    policy: 'escalate',
+    action: 'reassigned',
+    reason: 'approval deadline of 3600s expired',
+    assignee: 'group:sre-oncall',
+    at: AT,
+  },
   log_line: {
     type: 'log_line',
     id: '0193a1f2-a000-7000-8000-000000000003',
@@ -79,4 +118,73 @@ export const exampleEvents: { readonly [K in EventKind]: EventOf<K> } = Object.f
   user_signed_in: { type: 'user_signed_in', user_id: USER, username: 'alice', at: AT },
   user_signed_up: { type: 'user_signed_up', user_id: USER, username: 'alice', at: AT },
   user_signed_out: { type: 'user_signed_out', user_id: USER, at: AT },
+  retry_forced: {
+    type: 'retry_forced',
+    run_id: '0193a1f2-c000-7000-8000-000000000005',
+    workflow_name: 'deploy',
+    original_version: '1.4.2',
+    current_version: '1.5.0',
+    at: AT,
+  },
+  'provider_account.updated': {
+    type: 'provider_account.updated',
+    account_id: ACCOUNT,
+    name: 'anthropic-team',
+    change: 'token_replaced',
+    at: AT,
+  },
+  'provider_account.usage_updated': {
+    type: 'provider_account.usage_updated',
+    account_id: ACCOUNT,
+    name: 'anthropic-team',
+    windows: [
+      {
+        account_id: ACCOUNT,
+        window: 'five_hour',
+        utilization: 0.82,
+        status: 'allowed_warning',
+        resets_at: '2026-11-27T18:00:00Z',
+        model_scope: null,
+        observed_at: AT,
+      },
+      {
+        account_id: ACCOUNT,
+        window: 'seven_day',
+        utilization: 0.31,
+        status: 'allowed',
+        resets_at: null,
+        model_scope: 'opus',
+        observed_at: AT,
+      },
+    ],
+    at: AT,
+  },
+  signal_awaited: {
+    type: 'signal_awaited',
+    run_id: RUN,
+    step_id: STEP,
+    step_name: 'wait-for-payment',
+    name: 'payment_confirmed',
+    key: 'order-1042',
+    deadline_at: '2026-11-28T14:00:00Z',
+    at: AT,
+  },
+  signal_received: {
+    type: 'signal_received',
+    signal_id: '0193a1f2-d000-7000-8000-000000000006',
+    name: 'payment_confirmed',
+    key: 'order-1042',
+    resumed_runs: [RUN],
+    at: AT,
+  },
+  schedule_occurrences_missed: {
+    type: 'schedule_occurrences_missed',
+    schedule_id: '0193a1f2-e000-7000-8000-000000000007',
+    workflow_name: 'nightly-review',
+    reason: 'outside_window',
+    count: 3,
+    first: '2026-11-27T01:00:00Z',
+    last: '2026-11-27T03:00:00Z',
+    at: AT,
+  },
 });

@@ -1,7 +1,10 @@
 // Event kinds: the list, parsing and printing.
 export {
+  AUDIT_ONLY_EVENT_KINDS,
+  EVENT_KIND_NAMES,
   EVENT_KINDS,
   isEventKind,
+  isEventKindName,
   parseEventKind,
   parseEventKindList,
   printEventKind,
@@ -11,18 +14,27 @@ export {
 export type { EventSchema } from './event-schemas.js';
 export { eventSchemas, ironflowEventSchema } from './event-schemas.js';
 export type {
+  ApprovalEscalated,
   ApprovalGranted,
   ApprovalRejected,
   ApprovalRequested,
   EventInputOf,
   EventKind,
+  EventKindName,
   EventOf,
   IronflowEvent,
   LogLine,
+  ProviderAccountUpdated,
+  ProviderAccountUsageUpdated,
+  RetryForced,
+  RunBudgetExceeded,
   RunCreated,
   RunEvent,
   RunFailed,
   RunStatusChanged,
+  ScheduleOccurrencesMissed,
+  SignalAwaited,
+  SignalReceived,
   StepCompleted,
   StepFailed,
   UserEvent,
@@ -31,13 +43,29 @@ export type {
   UserSignedUp,
 } from './event-types.js';
 export type { LogStream } from './field-schemas.js';
-export { LOG_STREAMS } from './field-schemas.js';
+export { LOG_STREAMS, MAX_LABELS } from './field-schemas.js';
+export type {
+  ApprovalRequirement,
+  ProviderAccountChange,
+  ProviderAccountWindow,
+  ProviderWindowStatus,
+  ScheduleMissReason,
+} from './nested-schemas.js';
+export {
+  PROVIDER_ACCOUNT_CHANGES,
+  PROVIDER_WINDOW_STATUSES,
+  SCHEDULE_MISS_REASONS,
+} from './nested-schemas.js';
 export type { KnownStepKind, StepKind } from './step-kind.js';
 export { KNOWN_STEP_KINDS } from './step-kind.js';
 
 // JSON Schemas of the events on the wire, generated from the zod schemas.
 export type { JsonSchema } from './json-schemas.js';
 export { eventJsonSchemas, ironflowEventJsonSchema } from './json-schemas.js';
+
+// The catalogue of kinds and fields, in words, for documentation and tools.
+export type { EventFieldInfo, EventKindInfo, EventShapeInfo } from './event-catalog.js';
+export { eventCatalog, eventShapeCatalog } from './event-catalog.js';
 
 // Examples: one canonical event per kind.
 export { exampleEvents } from './example-events.js';
@@ -48,7 +76,7 @@ export { validateEvent } from './validate-event.js';
 export { serializeEvent } from './serialize-event.js';
 
 // Accessors.
-export { isUserEvent, runIdOf, userIdOf } from './event-accessors.js';
+export { isUserEvent, RUN_EVENT_KINDS, runIdOf, stepIdOf, userIdOf } from './event-accessors.js';
 
 // Run status rules.
 export type { RunStatus } from './run-status.js';

@@ -5,7 +5,8 @@ import type { ValidateEventOptions } from './validate-event.js';
 
 /**
  * Validates a run status change and publishes `run_status_changed` and, when `to` is `failed`,
- * `run_failed` right after it. Returns the published events.
+ * `run_failed` right after it, in one `publishAll` batch when the publisher has one. Returns the
+ * published events.
  *
  * @throws {InvalidStatusChangeError} when the change is not allowed (nothing is published);
  *   {@link InvalidEventError} when a field is invalid (nothing is published).
@@ -16,11 +17,13 @@ import type { ValidateEventOptions } from './validate-event.js';
  * }); // publishes run_status_changed, then run_failed
  */
 export function publishRunStatusChange(
-  publisher: Pick<EventPublisher, 'publish'>,
+  publisher: Pick<EventPublisher, 'publish'> | Pick<EventPublisher, 'publishAll'>,
   change: RunStatusChange,
   options?: ValidateEventOptions,
 ): [RunStatusChanged] | [RunStatusChanged, RunFailed] {
   const events = runStatusChangeEvents(change, options);
-  for (const event of events) publisher.publish(event);
+  // One batch when the publisher takes batches, so no subscriber sees the change without its run_failed.
+  if ('publishAll' in publisher) publisher.publishAll(events);
+  else for (const event of events) publisher.publish(event);
   return events;
 }

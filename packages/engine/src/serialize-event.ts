@@ -3,18 +3,28 @@ import { EVENT_KINDS } from './event-kinds.js';
 import { eventSchemas } from './event-schemas.js';
 import type { EventKind, IronflowEvent } from './event-types.js';
 
+interface KindFields {
+  readonly known: readonly (readonly [name: string, prefix: string])[];
+  readonly names: ReadonlySet<string>;
+}
+
 // Per kind, its field names and their JSON-quoted prefixes, computed once.
-const FIELDS = new Map<string, readonly (readonly [name: string, prefix: string])[]>(
-  EVENT_KINDS.map((kind: EventKind) => [
-    kind,
-    Object.keys(eventSchemas[kind].shape).map((name) => [name, `${JSON.stringify(name)}:`] as const),
-  ]),
+const FIELDS = new Map<string, KindFields>(
+  EVENT_KINDS.map((kind: EventKind) => {
+    const names = Object.keys(eventSchemas[kind].shape);
+    return [
+      kind,
+      { known: names.map((name) => [name, `${JSON.stringify(name)}:`] as const), names: new Set(names) },
+    ];
+  }),
 );
 
 /**
- * The canonical one-line JSON of an event: exactly its kind's fields, in SPEC order, whatever the key
- * order of the object given (extra keys are left out, an `undefined` field is written `null`). This is
- * the SSE `data:` line and the webhook body; for a validated event it equals `JSON.stringify(event)`.
+ * The canonical one-line JSON of an event: its kind's fields in output order, whatever the key order of
+ * the object given (an `undefined` field is written `null`), then every other own enumerable key (a
+ * newer producer's unknown fields) in the object's order, `undefined` values left out. This is the
+ * stored form, the SSE `data:` line and the webhook body; for a validated event it equals
+ * `JSON.stringify(event)`.
  *
  * @throws {UnknownEventKindError} when `event.type` is not a kind.
  * @example
@@ -25,9 +35,14 @@ export function serializeEvent(event: IronflowEvent): string {
   if (fields === undefined) throw new UnknownEventKindError(String(event.type));
   const record = event as unknown as Record<string, unknown>;
   let json = '{';
-  for (const [name, prefix] of fields) {
+  for (const [name, prefix] of fields.known) {
     if (json.length > 1) json += ',';
     json += prefix + (JSON.stringify(record[name]) ?? 'null');
+  }
+  for (const name in record) {
+    if (fields.names.has(name) || !Object.hasOwn(record, name)) continue;
+    const value = JSON.stringify(record[name]);
+    if (value !== undefined) json += `,${JSON.stringify(name)}:${value}`;
   }
   return `${json}}`;
 }

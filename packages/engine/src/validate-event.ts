@@ -40,7 +40,9 @@ function unknownKind(type: unknown): EventIssue {
 /**
  * Validates one event against its kind's schema and returns it in canonical form: keys in SPEC order
  * (`type` first), UUIDs lowercase, times in UTC ending in `Z`, `at` now when absent, `error` null and
- * `labels` `{}` when absent, unknown keys stripped. A `run_status_changed` must be an allowed change.
+ * `labels` `{}` when absent (and every other upstream default), unknown keys kept after the known ones in
+ * the order given. A `run_status_changed` must be an allowed change. `secrets_rotated` is refused like
+ * an unknown kind: it is never streamed.
  * Never throws for bad input: every problem is an issue with a path (`""` for the root).
  *
  * @example
@@ -58,6 +60,11 @@ export function validateEvent(input: unknown, options?: ValidateEventOptions): V
   const fields = input as Record<string, unknown>;
   const type = fields.type;
   if (!isEventKind(type)) return { ok: false, issues: [unknownKind(type)] };
+  // JSON.parse makes `__proto__` an own key; zod would assign it, replacing the output's prototype and
+  // losing the field without a word. Refused instead, like the label key of the same name.
+  if (Object.hasOwn(fields, '__proto__')) {
+    return { ok: false, issues: [{ path: '["__proto__"]', message: 'field "__proto__" is not allowed' }] };
+  }
 
   // The schema's own default reads the system clock; an injected clock is applied here, before parsing.
   const candidate =

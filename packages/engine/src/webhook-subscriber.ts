@@ -1,6 +1,6 @@
-import { InvalidOptionError } from './errors.js';
-import { parseEventKind } from './event-kinds.js';
-import type { EventKind, IronflowEvent } from './event-types.js';
+import { InvalidOptionError, UnknownEventKindError } from './errors.js';
+import { EVENT_KIND_NAMES, isEventKindName } from './event-kinds.js';
+import type { EventKind, EventKindName, IronflowEvent } from './event-types.js';
 import { serializeEvent } from './serialize-event.js';
 import { WebhookDeliveryError } from './webhook-delivery-error.js';
 import { isRetryableStatus, retryDelayMs } from './webhook-retry.js';
@@ -41,7 +41,7 @@ export interface WebhookSubscriberOptions {
   /** Signs each body with `X-Signature-256: sha256=<hex HMAC-SHA256>` when set (non-empty). */
   readonly secret?: string | null;
   /** The kinds to deliver. @default DEFAULT_WEBHOOK_KINDS (`run_status_changed`, `step_failed`) */
-  readonly kinds?: readonly EventKind[];
+  readonly kinds?: readonly EventKindName[];
   /** Attempts per event, the first included. @default 3 */
   readonly maxAttempts?: number;
   /** The wait before retry n is `baseDelayMs · 2^(n-1)` plus up to as much jitter. @default 500 */
@@ -65,7 +65,7 @@ export interface WebhookSubscriberOptions {
 
 /** The three arguments of `publisher.subscribe`, ready to pass. */
 export interface WebhookSubscriber {
-  readonly kinds: readonly EventKind[];
+  readonly kinds: readonly EventKindName[];
   /** Delivers one event, retries included; resolves when delivered or given up. */
   readonly handler: (event: IronflowEvent) => Promise<void>;
   readonly options: { readonly name: string };
@@ -123,7 +123,14 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export function createWebhookSubscriber(options: WebhookSubscriberOptions): WebhookSubscriber {
   checkOptions(options);
   const { url, maxAttempts = 3, baseDelayMs = 500, timeoutMs = 10_000, random = Math.random } = options;
-  const kinds = Object.freeze([...new Set((options.kinds ?? DEFAULT_WEBHOOK_KINDS).map(parseEventKind))]);
+  const kinds = Object.freeze([
+    ...new Set(
+      (options.kinds ?? DEFAULT_WEBHOOK_KINDS).map((kind) => {
+        if (isEventKindName(kind)) return kind;
+        throw new UnknownEventKindError(String(kind), EVENT_KIND_NAMES);
+      }),
+    ),
+  ]);
   const send = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const secret = options.secret ?? null;
   // Imported once, on first use (WebCrypto is async); a bad secret cannot fail here, any string is a key.

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AUDIT_ONLY_EVENT_KINDS,
+  EVENT_KIND_NAMES,
   EVENT_KINDS,
   isEventKind,
   parseEventKind,
@@ -12,19 +14,27 @@ const SPEC_KINDS = [
   'run_created',
   'run_status_changed',
   'run_failed',
+  'run_budget_exceeded',
   'step_completed',
   'step_failed',
   'approval_requested',
   'approval_granted',
   'approval_rejected',
+  'approval_escalated',
   'log_line',
   'user_signed_in',
   'user_signed_up',
   'user_signed_out',
+  'retry_forced',
+  'provider_account.updated',
+  'provider_account.usage_updated',
+  'signal_awaited',
+  'signal_received',
+  'schedule_occurrences_missed',
 ];
 
 describe('event kinds', () => {
-  it('lists the 12 SPEC kinds in SPEC order', () => {
+  it("lists the 20 streamed kinds in upstream's ALL order", () => {
     expect(EVENT_KINDS).toEqual(SPEC_KINDS);
     expect(Object.isFrozen(EVENT_KINDS)).toBe(true);
   });
@@ -40,10 +50,31 @@ describe('event kinds', () => {
     'rejects %j with the exact SPEC message',
     (text) => {
       expect(isEventKind(text)).toBe(false);
-      expect(() => parseEventKind(text)).toThrow(new UnknownEventKindError(text));
+      expect(() => parseEventKind(text)).toThrow(new UnknownEventKindError(text, EVENT_KINDS));
       expect(() => parseEventKind(text)).toThrowError(`unknown event kind: ${text}`);
     },
   );
+
+  it('lists the known kinds beside the exact message', () => {
+    const error = new UnknownEventKindError('foo', EVENT_KINDS);
+    expect(error.message).toBe('unknown event kind: foo');
+    expect(error.details).toEqual({ known_kinds: EVENT_KINDS });
+    expect(() => parseEventKindList('run_created,foo')).toThrow(
+      expect.objectContaining({ message: 'unknown event kind: foo', knownKinds: EVENT_KIND_NAMES }),
+    );
+  });
+
+  it('accepts secrets_rotated in lists only: it is never streamed', () => {
+    expect(AUDIT_ONLY_EVENT_KINDS).toEqual(['secrets_rotated']);
+    expect(EVENT_KIND_NAMES).toEqual([...SPEC_KINDS, 'secrets_rotated']);
+    expect(isEventKind('secrets_rotated')).toBe(false);
+    expect(() => parseEventKind('secrets_rotated')).toThrowError('unknown event kind: secrets_rotated');
+    expect(parseEventKindList('secrets_rotated')).toEqual(['secrets_rotated']);
+    expect(parseEventKindList('provider_account.updated,provider_account.usage_updated')).toEqual([
+      'provider_account.updated',
+      'provider_account.usage_updated',
+    ]);
+  });
 
   it('gives the error a stable code and a client-safe status', () => {
     const error = (() => {

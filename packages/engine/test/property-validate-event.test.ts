@@ -2,12 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   canChangeStatus,
+  EVENT_KIND_NAMES,
   EVENT_KINDS,
   type EventKind,
   eventSchemas,
   LOG_STREAMS,
+  PROVIDER_ACCOUNT_CHANGES,
+  PROVIDER_WINDOW_STATUSES,
   parseEventKindList,
   RUN_STATUSES,
+  SCHEDULE_MISS_REASONS,
   serializeEvent,
   UnknownEventKindError,
   validateEvent,
@@ -18,14 +22,35 @@ const SEED = 20_260_501;
 const NOW = () => new Date('2026-05-01T12:00:00.000Z');
 
 /** What a field accepts, so generators for valid and for invalid values can be derived per field. */
-type FieldType = 'uuid' | 'time' | 'text' | 'string' | 'nullableText' | 'cost' | 'duration' | 'labels';
+type FieldType =
+  | 'uuid'
+  | 'nullableUuid'
+  | 'uuidList'
+  | 'time'
+  | 'text'
+  | 'string'
+  | 'nullableText'
+  | 'cost'
+  | 'duration'
+  | 'count'
+  | 'labels'
+  | 'requirement'
+  | 'assignee'
+  | 'windows';
 
 const FIELD_TYPES: Readonly<Record<string, FieldType>> = {
   id: 'uuid',
   run_id: 'uuid',
   step_id: 'uuid',
   user_id: 'uuid',
+  account_id: 'uuid',
+  signal_id: 'uuid',
+  schedule_id: 'uuid',
+  resumed_runs: 'uuidList',
   at: 'time',
+  deadline_at: 'time',
+  first: 'time',
+  last: 'time',
   workflow_name: 'text',
   step_name: 'text',
   kind: 'text',
@@ -33,12 +58,39 @@ const FIELD_TYPES: Readonly<Record<string, FieldType>> = {
   approved_by: 'text',
   rejected_by: 'text',
   username: 'text',
+  name: 'text',
+  original_version: 'text',
+  current_version: 'text',
   line: 'string',
+  key: 'string',
+  policy: 'string',
+  action: 'string',
+  reason: 'string',
   error: 'nullableText',
   cost_usd: 'cost',
+  limit_usd: 'cost',
+  spent_usd: 'cost',
+  step_budget_usd: 'cost',
   duration_ms: 'duration',
+  stage: 'count',
+  count: 'count',
+  approvals_received: 'count',
+  approvals_required: 'count',
   labels: 'labels',
+  requirement: 'requirement',
+  assignee: 'assignee',
+  windows: 'windows',
 };
+
+/** Closed string sets, per field (and per kind where one name means two things). */
+const ENUMS: Readonly<Record<string, readonly string[]>> = {
+  stream: LOG_STREAMS,
+  from: RUN_STATUSES,
+  to: RUN_STATUSES,
+  change: PROVIDER_ACCOUNT_CHANGES,
+  'schedule_occurrences_missed.reason': SCHEDULE_MISS_REASONS,
+};
+const enumOf = (field: string, kind: EventKind) => ENUMS[`${kind}.${field}`] ?? ENUMS[field];
 
 const hex = (min: number) => fc.stringMatching(new RegExp(`^[0-9a-fA-F]{${min}}$`));
 /** Any-case UUIDs (the schema lowercases). */
@@ -66,17 +118,62 @@ const rfc3339 = fc
 
 const text = fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' });
 
-/** `error` is nullable on the run kinds but a required message on `step_failed`. */
-const typeOf = (field: string, kind: EventKind): FieldType | undefined =>
-  kind === 'step_failed' && field === 'error' ? 'text' : FIELD_TYPES[field];
+/** `error` is nullable on the run kinds but a required message on `step_failed`; `step_id` is nullable on the approval decisions. */
+const typeOf = (field: string, kind: EventKind): FieldType | undefined => {
+  if (kind === 'step_failed' && field === 'error') return 'text';
+  if ((kind === 'approval_granted' || kind === 'approval_rejected') && field === 'step_id')
+    return 'nullableUuid';
+  return FIELD_TYPES[field];
+};
+
+const moneyValue = fc
+  .double({ min: 0, max: 1e9, noNaN: true, noDefaultInfinity: true })
+  .map((n) => (n === 0 ? 0 : n));
+const rfc3339OrNull = () => fc.option(rfc3339, { nil: null });
+const windowValue = fc.record(
+  {
+    account_id: anyCaseUuid,
+    window: text,
+    utilization: fc.double({ min: 0, max: 1, noNaN: true }).map((n) => (n === 0 ? 0 : n)),
+    status: fc.constantFrom(...PROVIDER_WINDOW_STATUSES),
+    resets_at: rfc3339OrNull(),
+    model_scope: fc.option(fc.string({ maxLength: 10 }), { nil: null }),
+    observed_at: rfc3339,
+  },
+  { requiredKeys: ['account_id', 'window', 'utilization', 'status', 'observed_at'] },
+);
 
 function validValue(field: string, kind: EventKind): fc.Arbitrary<unknown> {
-  if (field === 'stream') return fc.constantFrom(...LOG_STREAMS);
-  if ((field === 'from' || field === 'to') && kind === 'run_status_changed')
-    return fc.constantFrom(...RUN_STATUSES);
+  const closed = enumOf(field, kind);
+  if (closed !== undefined) return fc.constantFrom(...closed);
   switch (typeOf(field, kind)) {
     case 'uuid':
       return anyCaseUuid;
+    case 'nullableUuid':
+      return fc.option(anyCaseUuid, { nil: null });
+    case 'uuidList':
+      return fc.array(anyCaseUuid, { maxLength: 4 });
+    case 'count':
+      return fc.nat({ max: Number.MAX_SAFE_INTEGER });
+    case 'requirement':
+      return fc.option(
+        fc.record(
+          {
+            required_approvers: fc.nat({ max: 20 }),
+            approver_groups: fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }),
+            reason: fc.option(fc.string({ maxLength: 20 }), { nil: null }),
+          },
+          { requiredKeys: ['required_approvers'] },
+        ),
+        { nil: null },
+      );
+    case 'assignee':
+      return fc.option(
+        fc.tuple(fc.constantFrom('user:', 'group:'), text).map(([prefix, name]) => prefix + name),
+        { nil: null },
+      );
+    case 'windows':
+      return fc.array(windowValue, { maxLength: 3 });
     case 'time':
       return rfc3339;
     case 'text':
@@ -86,9 +183,7 @@ function validValue(field: string, kind: EventKind): fc.Arbitrary<unknown> {
     case 'nullableText':
       return fc.option(fc.string({ maxLength: 40 }), { nil: null });
     case 'cost':
-      return fc
-        .double({ min: 0, max: 1e9, noNaN: true, noDefaultInfinity: true })
-        .map((n) => (n === 0 ? 0 : n));
+      return moneyValue;
     case 'duration':
       return fc.nat({ max: Number.MAX_SAFE_INTEGER });
     case 'labels':
@@ -105,10 +200,37 @@ function validValue(field: string, kind: EventKind): fc.Arbitrary<unknown> {
 /** Values a field must refuse: wrong JSON types and, per type, wrong strings or numbers. */
 function invalidValue(field: string, kind: EventKind): fc.Arbitrary<unknown> {
   const wrongType = fc.oneof(fc.boolean(), fc.constant([]), fc.constant({ nested: 1 }));
-  if (field === 'stream' || field === 'from' || field === 'to') {
-    return fc.oneof(wrongType, fc.integer(), fc.constantFrom('', 'STDOUT', 'done', 'Running'));
+  if (enumOf(field, kind) !== undefined) {
+    return fc.oneof(wrongType, fc.integer(), fc.constantFrom('', 'STDOUT', 'done', 'Running', 'Created'));
   }
   switch (typeOf(field, kind)) {
+    case 'nullableUuid':
+      return fc.oneof(wrongType, fc.integer(), fc.constantFrom('', 'not-a-uuid'));
+    case 'uuidList':
+      return fc.oneof(fc.boolean(), fc.integer(), fc.constant(null), fc.constant(['x']), fc.constant([7]));
+    case 'count':
+      return fc.oneof(wrongType, fc.string(), fc.constant(null), fc.integer({ max: -1 }), fc.constant(0.5));
+    case 'requirement':
+      return fc.oneof(
+        fc.boolean(),
+        fc.integer(),
+        fc.string(),
+        fc.constant([]),
+        fc.constant({}),
+        fc.constant({ required_approvers: -1 }),
+        fc.constant({ required_approvers: 1, approver_groups: 'sre' }),
+      );
+    case 'assignee':
+      return fc.oneof(wrongType, fc.integer(), fc.constantFrom('', 'alice', 'user:', 'group:', 'team:x'));
+    case 'windows':
+      return fc.oneof(
+        fc.boolean(),
+        fc.constant(null),
+        fc.constant({}),
+        fc.constant([{}]),
+        windowValue.map((window) => [{ ...window, utilization: 1.5 }]),
+        windowValue.map((window) => [{ ...window, status: 'blocked' }]),
+      );
     case 'uuid':
       return fc.oneof(
         wrongType,
@@ -161,11 +283,25 @@ function invalidValue(field: string, kind: EventKind): fc.Arbitrary<unknown> {
   }
 }
 
-/** Fields with a default: `at`, and the nullable `error` and `labels` of the run kinds. */
+/** Fields with a default (SPEC §2, written out): `at` on every kind, and these. */
+const DEFAULTED: Readonly<Record<string, readonly string[]>> = {
+  run_status_changed: ['error', 'labels'],
+  run_failed: ['error', 'labels'],
+  approval_requested: ['requirement'],
+  approval_granted: ['step_id', 'approvals_received', 'approvals_required', 'requirement'],
+  approval_rejected: ['step_id', 'requirement'],
+  approval_escalated: ['assignee'],
+  log_line: ['id'],
+};
 const optionalFields = (kind: EventKind) =>
-  fieldsOf(kind).filter(
-    (field) => field === 'at' || (kind !== 'step_failed' && (field === 'error' || field === 'labels')),
-  );
+  fieldsOf(kind).filter((field) => field === 'at' || DEFAULTED[kind]?.includes(field));
+
+/** A newer producer's extra fields: names no kind knows (not integer-like, so their order holds), any JSON. */
+const extraFields = fc.dictionary(
+  fc.string({ minLength: 1, maxLength: 8 }).map((name) => `x_${name}`),
+  fc.jsonValue({ maxDepth: 2 }).map((value) => JSON.parse(JSON.stringify(value)) as unknown),
+  { maxKeys: 3 },
+);
 
 const fieldsOf = (kind: EventKind) => Object.keys(eventSchemas[kind].shape).filter((name) => name !== 'type');
 
@@ -178,8 +314,8 @@ function validEvent(kind: EventKind): fc.Arbitrary<Record<string, unknown>> {
   if (kind === 'run_status_changed') {
     arbitrary = arbitrary.filter((event) => canChangeStatus(event.from as never, event.to as never));
   }
-  return fc.tuple(arbitrary, fc.infiniteStream(fc.nat())).map(([fields, order]) => {
-    const entries = Object.entries(fields);
+  return fc.tuple(arbitrary, extraFields, fc.infiniteStream(fc.nat())).map(([fields, extras, order]) => {
+    const entries = [...Object.entries(fields), ...Object.entries(extras)];
     // Shuffle the keys: canonical order must come from the schema, not from the input.
     const shuffled = entries
       .map((entry) => [order.next().value as number, entry] as const)
@@ -243,11 +379,17 @@ describe('validateEvent, property-based', () => {
         const first = validateEvent(input, { now: NOW });
         if (!first.ok) throw new Error(`rejected ${JSON.stringify(input)}: ${JSON.stringify(first.issues)}`);
         const event = first.event as unknown as Record<string, unknown>;
-        // Keys: `type` first, then the SPEC order, every field present.
-        expect(Object.keys(event)).toEqual(['type', ...fieldsOf(input.type as EventKind)]);
+        // Keys: `type` first, then the SPEC order, every field present, then the unknown ones in the order given.
+        const known = fieldsOf(input.type as EventKind);
+        const extras = Object.keys(input).filter((key) => key.startsWith('x_'));
+        expect(Object.keys(event)).toEqual(['type', ...known, ...extras]);
+        for (const key of extras) expect(event[key]).toEqual(input[key]);
         for (const field of fieldsOf(input.type as EventKind)) {
           const value = event[field];
-          if (FIELD_TYPES[field] === 'uuid') expect(value).toBe((input[field] as string).toLowerCase());
+          const given = input[field];
+          if (typeOf(field, input.type as EventKind) === 'uuid' && typeof given === 'string')
+            expect(value).toBe(given.toLowerCase());
+          if (field === 'id' && given === undefined) expect(value).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
           if (FIELD_TYPES[field] === 'time')
             expect(value).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
         }
@@ -349,7 +491,7 @@ describe('parseEventKindList, property-based', () => {
   it('parses any list of kinds with random spacing and empty items, once each, in first-seen order', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(whitespace, fc.constantFrom(...EVENT_KINDS, ''), whitespace)),
+        fc.array(fc.tuple(whitespace, fc.constantFrom(...EVENT_KIND_NAMES, ''), whitespace)),
         (items) => {
           const textList = items.map(([before, kind, after]) => `${before}${kind}${after}`).join(',');
           const expected = [...new Set(items.map(([, kind]) => kind).filter((kind) => kind !== ''))];
@@ -364,7 +506,7 @@ describe('parseEventKindList, property-based', () => {
     const listLike = fc.oneof(
       fc.string({ unit: 'binary' }),
       fc
-        .array(fc.oneof(fc.constantFrom(...EVENT_KINDS), fc.string({ maxLength: 12 })))
+        .array(fc.oneof(fc.constantFrom(...EVENT_KIND_NAMES), fc.string({ maxLength: 12 })))
         .map((a) => a.join(',')),
     );
     fc.assert(
@@ -379,7 +521,7 @@ describe('parseEventKindList, property-based', () => {
           expect(named).toBe(named.trim());
           return;
         }
-        for (const kind of kinds) expect(EVENT_KINDS).toContain(kind);
+        for (const kind of kinds) expect(EVENT_KIND_NAMES).toContain(kind);
       }),
       { seed: SEED, numRuns: 5_000 },
     );

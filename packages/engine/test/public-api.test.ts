@@ -16,7 +16,18 @@ describe('public entry', () => {
   it('exports exactly the documented runtime names', () => {
     expect(Object.keys(engine).sort()).toEqual(
       [
+        'AUDIT_ONLY_EVENT_KINDS',
+        'EVENT_KIND_NAMES',
         'EVENT_KINDS',
+        'MAX_LABELS',
+        'PROVIDER_ACCOUNT_CHANGES',
+        'PROVIDER_WINDOW_STATUSES',
+        'RUN_EVENT_KINDS',
+        'SCHEDULE_MISS_REASONS',
+        'eventCatalog',
+        'eventShapeCatalog',
+        'isEventKindName',
+        'stepIdOf',
         'EngineError',
         'InvalidEventError',
         'InvalidOptionError',
@@ -66,11 +77,17 @@ describe('public entry', () => {
     expectTypeOf<RunStatusChanged['at']>().toEqualTypeOf<string>();
     expectTypeOf<RunStatusChanged['to']>().toEqualTypeOf<RunStatus>();
     expectTypeOf<LogLine['stream']>().toEqualTypeOf<'stdout' | 'stderr' | 'system'>();
+    // Unknown fields of a newer producer are kept at run time but are not part of the type.
     expectTypeOf<EventOf<'user_signed_out'>>().toEqualTypeOf<{
       type: 'user_signed_out';
       user_id: string;
       at: string;
     }>();
+    expectTypeOf<EventOf<'approval_granted'>['step_id']>().toEqualTypeOf<string | null>();
+    expectTypeOf<EventOf<'approval_granted'>['approvals_received']>().toEqualTypeOf<number>();
+    expectTypeOf<EventOf<'approval_escalated'>['assignee']>().toEqualTypeOf<string | null>();
+    expectTypeOf<engine.EventKindName>().toEqualTypeOf<engine.EventKind | 'secrets_rotated'>();
+    expectTypeOf<'provider_account.updated'>().toExtend<engine.EventKind>();
     expectTypeOf<IronflowEvent['type']>().toEqualTypeOf<engine.EventKind>();
     expectTypeOf<'shell'>().toExtend<StepKind>();
     expectTypeOf(engine.validateEvent).returns.toEqualTypeOf<ValidateEventResult>();

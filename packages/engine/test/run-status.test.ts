@@ -16,17 +16,22 @@ const SPEC_STATUSES = [
   'retrying',
   'cancelled',
   'awaiting_approval',
+  'warning',
+  'sleeping',
 ];
+// A terminal status may repeat itself (an idempotent re-send), so its row is itself.
 const SPEC_ALLOWED: Record<string, string[]> = {
   pending: ['running', 'cancelled'],
-  running: ['completed', 'failed', 'retrying', 'cancelled', 'awaiting_approval'],
+  running: ['completed', 'failed', 'retrying', 'cancelled', 'awaiting_approval', 'warning', 'sleeping'],
   retrying: ['running', 'failed', 'cancelled'],
-  awaiting_approval: ['running', 'failed', 'cancelled'],
-  completed: [],
-  failed: [],
-  cancelled: [],
+  awaiting_approval: ['running', 'failed', 'cancelled', 'pending'],
+  sleeping: ['pending', 'running', 'cancelled'],
+  completed: ['completed'],
+  failed: ['failed'],
+  cancelled: ['cancelled'],
+  warning: ['warning'],
 };
-const SPEC_TERMINAL = ['completed', 'failed', 'cancelled'];
+const SPEC_TERMINAL = ['completed', 'failed', 'cancelled', 'warning'];
 
 const allowed = Object.entries(SPEC_ALLOWED).flatMap(([from, tos]) =>
   tos.map((to) => [from, to] as [RunStatus, RunStatus]),
@@ -42,8 +47,14 @@ describe('run status', () => {
     expect(RUN_STATUSES).toEqual(SPEC_STATUSES);
   });
 
-  it('has 13 allowed changes (2 + 5 + 3 + 3)', () => {
-    expect(allowed).toHaveLength(13);
+  it('has 23 allowed changes (2 + 7 + 3 + 4 + 3, plus 4 terminal repeats)', () => {
+    expect(allowed).toHaveLength(23);
+  });
+
+  it('never lets a non-terminal status repeat itself', () => {
+    for (const status of ['pending', 'running', 'retrying', 'awaiting_approval', 'sleeping'] as RunStatus[]) {
+      expect(canChangeStatus(status, status)).toBe(false);
+    }
   });
 
   it.each(allowed)('allows %s -> %s', (from, to) => {

@@ -25,7 +25,7 @@ function issuesOf(input: unknown) {
 }
 
 describe('validateEvent: every kind', () => {
-  it('has a canonical example for each of the 12 kinds', () => {
+  it('has a canonical example for each of the 20 kinds', () => {
     expect(Object.keys(CANONICAL_EXAMPLES)).toEqual(EVENT_KINDS);
   });
 
@@ -45,19 +45,102 @@ describe('validateEvent: every kind', () => {
 });
 
 describe('validateEvent: canonical form', () => {
-  it('orders keys canonically whatever the input order, and strips unknown keys', () => {
+  it('orders known keys canonically whatever the input order, and keeps unknown keys after them in the order given', () => {
     const shuffled = {
       at: '2026-01-02T03:04:05Z',
-      extra: 'dropped',
+      zeta: 'kept',
       workflow_name: 'deploy',
+      nested: { b: [1, null], a: { deep: true } },
       run_id: RUN_ID,
+      alpha: null,
       type: 'run_created',
     };
     const event = valid(shuffled);
-    expect(Object.keys(event)).toEqual(['type', 'run_id', 'workflow_name', 'at']);
-    expect(serializeEvent(event)).toBe(
-      `{"type":"run_created","run_id":"${RUN_ID}","workflow_name":"deploy","at":"2026-01-02T03:04:05Z"}`,
+    expect(Object.keys(event)).toEqual(['type', 'run_id', 'workflow_name', 'at', 'zeta', 'nested', 'alpha']);
+    const json = `{"type":"run_created","run_id":"${RUN_ID}","workflow_name":"deploy","at":"2026-01-02T03:04:05Z","zeta":"kept","nested":{"b":[1,null],"a":{"deep":true}},"alpha":null}`;
+    expect(serializeEvent(event)).toBe(json);
+    expect(JSON.stringify(event)).toBe(json);
+    // A fixed point: the stored form validates to itself.
+    expect(serializeEvent(valid(JSON.parse(json)))).toBe(json);
+  });
+
+  it('keeps unknown keys of nested objects after their known ones', () => {
+    const event = valid({
+      ...example('approval_requested'),
+      requirement: { extra: 1, reason: 'r', required_approvers: 3 },
+    });
+    expect(JSON.stringify((event as { requirement: unknown }).requirement)).toBe(
+      '{"required_approvers":3,"approver_groups":[],"reason":"r","extra":1}',
     );
+  });
+
+  it('refuses a top-level "__proto__" key rather than losing it', () => {
+    const input = JSON.parse(
+      `{"type":"run_created","run_id":"${RUN_ID}","workflow_name":"w","__proto__":{"x":1}}`,
+    );
+    expect(issuesOf(input)).toEqual([{ path: '["__proto__"]', message: 'field "__proto__" is not allowed' }]);
+  });
+
+  it("gives legacy payloads upstream's defaults", () => {
+    const granted = valid({ type: 'approval_granted', run_id: RUN_ID, approved_by: 'alice' });
+    expect(granted).toEqual({
+      type: 'approval_granted',
+      run_id: RUN_ID,
+      step_id: null,
+      approved_by: 'alice',
+      approvals_received: 1,
+      approvals_required: 1,
+      requirement: null,
+      at: '2026-03-04T05:06:07.890Z',
+    });
+    const rejected = valid({ type: 'approval_rejected', run_id: RUN_ID, rejected_by: 'bob' });
+    expect(Object.keys(rejected)).toEqual(['type', 'run_id', 'step_id', 'rejected_by', 'requirement', 'at']);
+    const requested = valid({ ...example('approval_requested'), requirement: undefined });
+    expect(requested).toMatchObject({ requirement: null });
+    const escalated = example('approval_escalated');
+    delete escalated.assignee;
+    expect(valid(escalated)).toMatchObject({ assignee: null });
+    const line = example('log_line');
+    delete line.id;
+    const minted = valid(line) as { id: string };
+    expect(minted.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(Object.keys(minted)[1]).toBe('id');
+    expect((valid(line) as { id: string }).id).not.toBe(minted.id);
+    const window = JSON.parse(CANONICAL_EXAMPLES['provider_account.usage_updated']);
+    delete window.windows[0].resets_at;
+    delete window.windows[0].model_scope;
+    expect(valid(window)).toMatchObject({ windows: [{ resets_at: null, model_scope: null }] });
+    const requirement = valid({ ...example('approval_requested'), requirement: { required_approvers: 1 } });
+    expect(requirement).toMatchObject({
+      requirement: { required_approvers: 1, approver_groups: [], reason: null },
+    });
+  });
+
+  it("accepts upstream's new statuses and a terminal status repeated", () => {
+    for (const to of ['warning', 'sleeping']) {
+      expect(valid({ ...example('run_status_changed'), from: 'running', to })).toMatchObject({ to });
+    }
+    expect(valid({ ...example('run_status_changed'), from: 'sleeping', to: 'pending' })).toMatchObject({
+      to: 'pending',
+    });
+    expect(valid({ ...example('run_status_changed'), from: 'warning', to: 'warning' })).toMatchObject({
+      to: 'warning',
+    });
+  });
+
+  it('accepts 1000 labels and refuses 1001', () => {
+    const labels = (count: number) =>
+      Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, 'v']));
+    expect(valid({ ...example('run_failed'), labels: labels(1000) })).toBeDefined();
+    expect(issuesOf({ ...example('run_failed'), labels: labels(1001) })).toEqual([
+      { path: 'labels', message: 'expected at most 1000 labels, received 1001' },
+    ]);
+  });
+
+  it('refuses secrets_rotated at validation like an unknown kind: it is never streamed', () => {
+    expect(issuesOf({ type: 'secrets_rotated', at: '2026-01-02T03:04:05Z' })).toEqual([
+      { path: 'type', message: 'unknown event kind: secrets_rotated' },
+    ]);
   });
 
   it('lowercases UUIDs of any version', () => {
@@ -101,10 +184,16 @@ describe('validateEvent: canonical form', () => {
     });
   });
 
-  it('serializeEvent writes canonical JSON for a hand-built object in any key order', () => {
-    const handBuilt = { at: '2026-01-02T03:04:05Z', user_id: RUN_ID, type: 'user_signed_out', note: 1 };
+  it('serializeEvent writes canonical JSON for a hand-built object in any key order, extra keys last', () => {
+    const handBuilt = {
+      at: '2026-01-02T03:04:05Z',
+      note: 1,
+      user_id: RUN_ID,
+      skipped: undefined,
+      type: 'user_signed_out',
+    };
     expect(serializeEvent(handBuilt as unknown as IronflowEvent)).toBe(
-      `{"type":"user_signed_out","user_id":"${RUN_ID}","at":"2026-01-02T03:04:05Z"}`,
+      `{"type":"user_signed_out","user_id":"${RUN_ID}","at":"2026-01-02T03:04:05Z","note":1}`,
     );
   });
 });
@@ -145,6 +234,47 @@ describe('validateEvent: rejections', () => {
     ['user_signed_up', 'username', '', 'username', /non-empty string/],
     ['approval_granted', 'approved_by', '', 'approved_by', /non-empty string/],
     ['approval_requested', 'message', '', 'message', /non-empty string/],
+    ['approval_granted', 'step_id', 'x', 'step_id', /UUID/],
+    ['approval_granted', 'approvals_received', -1, 'approvals_received', /integer >= 0/],
+    ['approval_granted', 'approvals_required', 1.5, 'approvals_required', /integer >= 0/],
+    [
+      'approval_granted',
+      'requirement',
+      { required_approvers: -1 },
+      'requirement.required_approvers',
+      /integer/,
+    ],
+    ['approval_requested', 'requirement', 'two', 'requirement', /ApprovalRequirement/],
+    [
+      'approval_requested',
+      'requirement',
+      { required_approvers: 1, approver_groups: [1] },
+      'requirement.approver_groups[0]',
+      /string/,
+    ],
+    ['approval_escalated', 'assignee', 'alice', 'assignee', /user:<name>/],
+    ['approval_escalated', 'assignee', 'user:', 'assignee', /user:<name>/],
+    ['approval_escalated', 'stage', -1, 'stage', /integer >= 0/],
+    ['run_budget_exceeded', 'limit_usd', -2, 'limit_usd', />= 0/],
+    ['retry_forced', 'original_version', '', 'original_version', /non-empty string/],
+    [
+      'provider_account.updated',
+      'change',
+      'renamed',
+      'change',
+      /one of created, updated, deleted, token_replaced/,
+    ],
+    ['provider_account.usage_updated', 'windows', {}, 'windows', /array of ProviderAccountWindow/],
+    ['signal_awaited', 'deadline_at', 'tomorrow', 'deadline_at', /RFC 3339/],
+    ['signal_received', 'resumed_runs', ['x'], 'resumed_runs[0]', /UUID/],
+    [
+      'schedule_occurrences_missed',
+      'reason',
+      'late',
+      'reason',
+      /one of outside_window, catchup_max, superseded, catchup_skip, overlap/,
+    ],
+    ['schedule_occurrences_missed', 'count', -1, 'count', /integer >= 0/],
   ];
 
   it.each(cases)('%s.%s = %j → issue at %s', (kind, field, value, path, message) => {
@@ -154,14 +284,35 @@ describe('validateEvent: rejections', () => {
     expect(issues[0]?.message).toMatch(message);
   });
 
+  it.each([
+    ['utilization', 1.01, 'windows[0].utilization', /number from 0 to 1/],
+    ['status', 'blocked', 'windows[0].status', /one of allowed, allowed_warning, rejected/],
+    ['resets_at', 'soon', 'windows[0].resets_at', /RFC 3339/],
+    ['observed_at', undefined, 'windows[0].observed_at', /required/],
+  ])('a provider window with %s = %j → issue at %s', (field, value, path, message) => {
+    const input = JSON.parse(CANONICAL_EXAMPLES['provider_account.usage_updated']);
+    input.windows[0][field] = value;
+    const issues = issuesOf(input);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.path).toBe(path);
+    expect(issues[0]?.message).toMatch(message);
+  });
+
+  // SPEC §2's defaults, written out: every other field is required.
+  const DEFAULTED: Record<string, string[]> = {
+    run_status_changed: ['error', 'labels'],
+    run_failed: ['error', 'labels'],
+    approval_requested: ['requirement'],
+    approval_granted: ['step_id', 'approvals_received', 'approvals_required', 'requirement'],
+    approval_rejected: ['step_id', 'requirement'],
+    approval_escalated: ['assignee'],
+    log_line: ['id'],
+  };
+
   it.each(
     EVENT_KINDS.flatMap((kind) =>
       Object.keys(example(kind))
-        .filter(
-          (field) =>
-            !['type', 'at', 'error', 'labels'].includes(field) ||
-            (kind === 'step_failed' && field === 'error'),
-        )
+        .filter((field) => field !== 'type' && field !== 'at' && !DEFAULTED[kind]?.includes(field))
         .map((field) => [kind, field] as const),
     ),
   )('%s without %s → "required" at that path', (kind, field) => {

@@ -1,4 +1,4 @@
-import type { EventKind, IronflowEvent } from '@ironflow/engine';
+import type { EventKindName, IronflowEvent } from '@ironflow/engine';
 
 /** One event as the log stored it. */
 export interface StoredEvent {
@@ -24,7 +24,7 @@ export interface EventLogReadOptions {
   /** Only events of this run (compared in lower case); `user_*` events have no run. */
   runId?: string | undefined;
   /** Only events of these kinds; omitted or empty means every kind (as `types=` in the SPEC). */
-  kinds?: readonly EventKind[] | undefined;
+  kinds?: readonly EventKindName[] | undefined;
   /** At most this many events; a non-negative integer. */
   limit: number;
 }
@@ -36,7 +36,7 @@ export interface EventLogReadBeforeOptions {
   /** Only events of this run (compared in lower case). */
   runId?: string | undefined;
   /** Only events of these kinds; omitted or empty means every kind. */
-  kinds?: readonly EventKind[] | undefined;
+  kinds?: readonly EventKindName[] | undefined;
   /** At most this many events; a non-negative integer. */
   limit: number;
 }

@@ -1,4 +1,4 @@
-import { EVENT_KINDS, type EventKind } from '@ironflow/engine';
+import { EVENT_KINDS, type EventKind, type EventKindName, isEventKind, isEventKindName } from '@ironflow/engine';
 import type {
   EventLogReadBeforeOptions,
   EventLogReadOptions,
@@ -13,11 +13,13 @@ export interface NormalisedReadOptions {
   limit: number;
   /** Lowercase, as the engine stores run ids. */
   runId: string | undefined;
-  /** Distinct kinds; `undefined` when the kinds filter nothing (none given, or all of them). */
+  /**
+   * Distinct streamed kinds; `undefined` when the kinds filter nothing (none given, or all of them);
+   * `[]` when only audit-only names (`secrets_rotated`) were given: nothing matches.
+   */
   kinds: EventKind[] | undefined;
 }
 
-const KNOWN_KINDS: ReadonlySet<string> = new Set(EVENT_KINDS);
 
 /**
  * Checks the options of `EventLog.read` for every backend alike. Throws a `TypeError` or
@@ -119,12 +121,15 @@ function checkCount(name: string, value: number): void {
   }
 }
 
-function checkKinds(kinds: readonly EventKind[] | undefined): EventKind[] | undefined {
+function checkKinds(kinds: readonly EventKindName[] | undefined): EventKind[] | undefined {
   if (kinds === undefined) return undefined;
   if (!Array.isArray(kinds)) throw new TypeError('read: kinds must be an array of event kinds');
   const unique = [...new Set(kinds)];
   for (const kind of unique) {
-    if (!KNOWN_KINDS.has(kind)) throw new RangeError(`read: unknown event kind: ${String(kind)}`);
+    if (!isEventKindName(kind)) throw new RangeError(`read: unknown event kind: ${String(kind)}`);
   }
-  return unique.length === 0 || unique.length === KNOWN_KINDS.size ? undefined : unique;
+  if (unique.length === 0) return undefined;
+  // Audit-only names are never in the log: they narrow the filter without matching anything.
+  const streamed = unique.filter(isEventKind);
+  return streamed.length === EVENT_KINDS.length ? undefined : streamed;
 }

@@ -15,6 +15,10 @@ function cost(usd: number): string {
   return usd > 0 ? `, $${usd.toFixed(4)}` : '';
 }
 
+function approvers(requirement: { readonly required_approvers: number } | null): string {
+  return requirement === null ? '' : ` (${requirement.required_approvers} approver(s) needed)`;
+}
+
 /** One line of text that says what an event is about, for the event list. */
 export function describeEvent(event: IronflowEvent): string {
   switch (event.type) {
@@ -28,12 +32,16 @@ export function describeEvent(event: IronflowEvent): string {
       return `${event.step_name} [${event.kind}] completed in ${formatDuration(event.duration_ms)}${cost(event.cost_usd)}`;
     case 'step_failed':
       return `${event.step_name} [${event.kind}] failed: ${event.error}`;
+    case 'run_budget_exceeded':
+      return `${event.workflow_name} stopped: spent $${event.spent_usd} of $${event.limit_usd}, next step needs $${event.step_budget_usd}`;
     case 'approval_requested':
-      return `approval requested: ${event.message}`;
+      return `approval requested: ${event.message}${approvers(event.requirement)}`;
     case 'approval_granted':
-      return `approved by ${event.approved_by}`;
+      return `approved by ${event.approved_by} (${event.approvals_received}/${event.approvals_required})`;
     case 'approval_rejected':
       return `rejected by ${event.rejected_by}`;
+    case 'approval_escalated':
+      return `${event.step_name} escalated (${event.policy}, stage ${event.stage}): ${event.reason}${event.assignee ? ` → ${event.assignee}` : ''}`;
     case 'log_line':
       return `${event.step_name} ${event.stream}: ${event.line}`;
     case 'user_signed_up':
@@ -42,6 +50,18 @@ export function describeEvent(event: IronflowEvent): string {
       return `${event.username} signed in`;
     case 'user_signed_out':
       return `user ${shortId(event.user_id)} signed out`;
+    case 'retry_forced':
+      return `${event.workflow_name} retried with ${event.current_version} (run was ${event.original_version})`;
+    case 'provider_account.updated':
+      return `provider account ${event.name} ${event.change.replace('_', ' ')}`;
+    case 'provider_account.usage_updated':
+      return `provider account ${event.name}: ${event.windows.map((w) => `${w.window} ${Math.round(w.utilization * 100)}% ${w.status}`).join(', ') || 'no windows'}`;
+    case 'signal_awaited':
+      return `${event.step_name} waits for signal ${event.name} (${event.key}) until ${event.deadline_at}`;
+    case 'signal_received':
+      return `signal ${event.name} (${event.key}) resumed ${event.resumed_runs.length} run(s)`;
+    case 'schedule_occurrences_missed':
+      return `${event.workflow_name}: ${event.count} scheduled run(s) missed (${event.reason.replace('_', ' ')})`;
   }
 }
 

@@ -1,4 +1,4 @@
-import { EVENT_KINDS, type JsonSchema } from '@ironflow/engine';
+import { AUDIT_ONLY_EVENT_KINDS, EVENT_KINDS, type JsonSchema } from '@ironflow/engine';
 
 const CURSOR = 'A cursor from an earlier `id:` (opaque text), or `earliest` for all retained history.';
 
@@ -9,11 +9,12 @@ export const streamQuerySchema: JsonSchema = {
     run_id: {
       type: 'string',
       format: 'uuid',
-      description: 'Only the events of this run (the three `user_*` kinds have no run, so none of them).',
+      description:
+        'Only the events of this run: the run-scoped kinds (those with a `run_id` field); `user_*`, `provider_account.*`, `signal_received` and `schedule_occurrences_missed` have no run, so none of them.',
     },
     types: {
       type: 'string',
-      description: `Comma-separated event kinds; items are trimmed, empty items ignored (\`types=\` means no filter). Kinds: ${EVENT_KINDS.join(', ')}.`,
+      description: `Comma-separated event kinds; items are trimmed, empty items ignored (\`types=\` means no filter). Kinds: ${EVENT_KINDS.join(', ')}; also ${AUDIT_ONLY_EVENT_KINDS.join(', ')} (audit-only, never streamed: matches nothing).`,
       examples: ['run_status_changed,step_failed'],
     },
     last_event_id: {

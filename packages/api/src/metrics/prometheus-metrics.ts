@@ -1,3 +1,4 @@
+import { EVENT_KINDS } from '@ironflow/engine';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { HubMetrics } from '../sse/hub-metrics.js';
 
@@ -48,6 +49,8 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     labelNames: ['kind'],
     registers,
   });
+  // One series per kind from the start, so a dashboard sees every kind (at 0) before its first event.
+  for (const kind of EVENT_KINDS) appended.inc({ kind }, 0);
   const delivered = new Counter({
     name: 'ironflow_events_delivered_total',
     help: 'Event messages written to SSE streams (live and replayed).',

@@ -1,4 +1,4 @@
-import { type EventKind, parseEventKindList } from '@ironflow/engine';
+import { type EventKindName, parseEventKindList, UnknownEventKindError } from '@ironflow/engine';
 import { badRequest } from '../errors.js';
 import { integerParam } from '../history/query-params.js';
 import { MAX_BACKLOG } from '../sse/backlog-plan.js';
@@ -9,7 +9,7 @@ import { parseRunId } from './run-id.js';
 export interface StreamQuery {
   readonly runId: string | null;
   /** `null` means every kind. */
-  readonly kinds: ReadonlySet<EventKind> | null;
+  readonly kinds: ReadonlySet<EventKindName> | null;
   readonly resume: ResumeRequest;
   /** How many recent events a first connection without a cursor starts with; 0 when none. */
   readonly backlog: number;
@@ -25,12 +25,15 @@ export function parseStreamQuery(query: RawQuery, lastEventIdHeader: string): St
   const runIdText = single(query, 'run_id');
   const types = query.types;
   const typesText = Array.isArray(types) ? types.join(',') : types;
-  let kinds: ReadonlySet<EventKind> | null = null;
+  let kinds: ReadonlySet<EventKindName> | null = null;
   if (typesText !== undefined) {
     try {
       const list = parseEventKindList(typesText);
       kinds = list.length === 0 ? null : new Set(list);
     } catch (error) {
+      // The message stays exactly `unknown event kind: <item>`; the accepted names go in `details`.
+      if (error instanceof UnknownEventKindError)
+        throw badRequest(error.message, [{ known_kinds: error.knownKinds }]);
       throw badRequest((error as Error).message);
     }
   }

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
 import type { Duplex } from 'node:stream';
-import type { EventKind } from '@ironflow/engine';
+import type { EventKindName } from '@ironflow/engine';
 
 /**
  * Why a stream ended; logged with the stream's close line and counted by the metrics.
@@ -29,7 +29,7 @@ export interface StreamSubscriber {
   readonly expiresAtMs: number;
   readonly runId: string | null;
   /** `null` means every kind. */
-  readonly kinds: ReadonlySet<EventKind> | null;
+  readonly kinds: ReadonlySet<EventKindName> | null;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Http2ServerResponse } from 'node:http2';
-import { type EventKind, runIdOf, userIdOf } from '@ironflow/engine';
+import { type EventKindName, runIdOf, userIdOf } from '@ironflow/engine';
 import { type EventLog, formatCursor, type StoredEvent } from '@ironflow/store';
 import { serviceUnavailable, tooManyStreams, unavailableFor } from '../errors.js';
 import { type AppLogger, silentLogger } from '../logger.js';
@@ -288,7 +288,7 @@ class FanOutHub implements Hub {
   /** Sends retained events after `afterSeq` in pages paced by the client, then joins the live tail. */
   private async replay(conn: Connection, afterSeq: number, gap: GapNotice | null): Promise<void> {
     const { kinds, runId } = conn.subscriber;
-    const kindList: EventKind[] | undefined = kinds === null ? undefined : [...kinds];
+    const kindList: EventKindName[] | undefined = kinds === null ? undefined : [...kinds];
     const deliveredBefore = conn.delivered;
     try {
       if (gap) this.writeGap(conn, gap);

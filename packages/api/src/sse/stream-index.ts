@@ -1,4 +1,4 @@
-import type { EventKind } from '@ironflow/engine';
+import type { EventKindName } from '@ironflow/engine';
 import type { Connection } from './connection.js';
 
 const NONE: ReadonlySet<Connection> = new Set();
@@ -11,7 +11,7 @@ export class StreamIndex {
   /** Streams with a `run_id` filter, by run. */
   private readonly byRun = new Map<string, Set<Connection>>();
   /** Streams without a run filter but with a `types` filter, by kind. */
-  private readonly byKind = new Map<EventKind, Set<Connection>>();
+  private readonly byKind = new Map<EventKindName, Set<Connection>>();
   /** Streams without any filter. */
   private readonly unfiltered = new Set<Connection>();
   private entries = 0;
@@ -38,7 +38,7 @@ export class StreamIndex {
   }
 
   /** Calls `visit` once for every stream whose filters accept an event of this run and kind. */
-  forEachMatch(runId: string | null, kind: EventKind, visit: (conn: Connection) => void): void {
+  forEachMatch(runId: string | null, kind: EventKindName, visit: (conn: Connection) => void): void {
     if (runId !== null) {
       for (const conn of this.byRun.get(runId) ?? NONE) {
         const kinds = conn.subscriber.kinds;

@@ -3,7 +3,7 @@ import { EVENT_KINDS, exampleEvents } from '@ironflow/engine';
 export const RUN_A = exampleEvents.run_created.run_id;
 export const RUN_B = '0193a1f2-7c4e-7b21-9d3a-5e6f7a8b9c0e';
 
-/** One canonical example of each of the 12 kinds, in SPEC order (from the engine). */
+/** One canonical example of each of the 20 kinds, in upstream's order (from the engine). */
 export const SAMPLE_EVENTS = EVENT_KINDS.map((kind) => exampleEvents[kind]);
 
 /** A valid `run_created` for `runId`, with a distinguishing workflow name. */

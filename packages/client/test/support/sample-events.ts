@@ -14,5 +14,5 @@ export function workflowNames(events: readonly { type: string }[]): string[] {
   return events.map((event) => (event as { workflow_name?: string }).workflow_name ?? event.type);
 }
 
-/** One canonical event of each of the 12 kinds, in SPEC order (from the engine). */
+/** One canonical event of each of the 20 kinds, in upstream's order (from the engine). */
 export const ONE_OF_EACH_KIND = EVENT_KINDS.map((kind) => exampleEvents[kind]);

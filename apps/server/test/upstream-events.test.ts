@@ -1,0 +1,207 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EVENT_KIND_NAMES, EVENT_KINDS, eventCatalog } from '@ironflow/engine';
+import { waitFor, within } from '@ironflow/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
+import { runCli, type ServerProcess, spawnServer } from './support/built.js';
+import { LEGACY_EVENTS, LEGACY_LOG_LINE, UPSTREAM_EVENTS } from './support/upstream-events.js';
+
+// Upstream's exact JSON for every kind goes in through the built server's ingest route and comes out
+// of a live stream, a replay and a webhook, value for value, in order, unknown fields kept after the
+// known ones, times as sent. A number may be respelled (`5.0` as `5`): values are compared, not bytes.
+
+interface Message {
+  readonly id: string;
+  readonly event: string;
+  readonly data: string;
+}
+
+const KNOWN_FIELDS = new Map(
+  eventCatalog.map((info) => [info.kind as string, info.fields.map((f) => f.name)]),
+);
+
+/** The event as the server must write it: `type`, the known fields in order, then the unknown ones as given. */
+function expectedWire(sent: Record<string, unknown>, defaults: Record<string, unknown> = {}): string {
+  const known = KNOWN_FIELDS.get(sent.type as string) ?? [];
+  const out: Record<string, unknown> = { type: sent.type };
+  for (const name of known) out[name] = name in sent ? sent[name] : defaults[name];
+  for (const [name, value] of Object.entries(sent)) if (!(name in out)) out[name] = value;
+  return JSON.stringify(out);
+}
+
+/** A stream read with fetch, split into SSE messages as they arrive. */
+async function openStream(url: string, token: string, query: string) {
+  const controller = new AbortController();
+  const response = await fetch(`${url}/api/v1/events${query}`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: controller.signal,
+  });
+  const messages: Message[] = [];
+  let buffer = '';
+  const decoder = new TextDecoder();
+  const reading = (async () => {
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      let end = buffer.indexOf('\n\n');
+      while (end !== -1) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const fields = new Map<string, string>();
+        for (const line of block.split('\n')) {
+          const colon = line.indexOf(': ');
+          if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 2));
+        }
+        if (fields.has('data')) {
+          messages.push({
+            id: fields.get('id') ?? '',
+            event: fields.get('event') ?? '',
+            data: fields.get('data') ?? '',
+          });
+        }
+        end = buffer.indexOf('\n\n');
+      }
+    }
+  })().catch(() => {});
+  return { response, messages, close: () => controller.abort(), reading };
+}
+
+let server: ServerProcess;
+let url: string;
+let token: string;
+const hooks: string[] = [];
+let receiver: http.Server;
+const cleanups: (() => void)[] = [];
+
+beforeAll(async () => {
+  receiver = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      hooks.push(Buffer.concat(chunks).toString('utf8'));
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  server = spawnServer({
+    PORT: '0',
+    WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+    // Every name a list accepts, the audit-only secrets_rotated included.
+    WEBHOOK_EVENTS: EVENT_KIND_NAMES.join(','),
+  });
+  const line = await within(
+    10_000,
+    'the server to listen',
+    server.logLine((l) => l.msg === 'ironflow listening'),
+  );
+  url = line.url as string;
+  token = (await runCli(['token', '--user', 'alice', '--admin'])).stdout.trim();
+});
+
+afterAll(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+  if (server?.child.exitCode === null) server.child.kill('SIGKILL');
+  receiver?.closeAllConnections();
+  receiver?.close();
+});
+
+function ingestText(body: string): Promise<Response> {
+  return fetch(`${url}/api/v1/internal/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${DEV_WORKER_TOKEN}`, 'content-type': 'application/json' },
+    body,
+  });
+}
+
+describe("upstream's events through the built server", () => {
+  it('carries every one of the 20 kinds value for value on the live stream, the replay and the webhook', async () => {
+    expect(Object.keys(UPSTREAM_EVENTS)).toEqual(EVENT_KINDS);
+    // The dashboard's URL: the kinds sorted and joined with %2C.
+    const types = [...EVENT_KINDS].sort().join('%2C');
+    const live = await openStream(url, token, `?types=${types}`);
+    cleanups.push(live.close);
+    expect(live.response.status).toBe(200);
+
+    const texts = Object.values(UPSTREAM_EVENTS);
+    const answer = await ingestText(`[${texts.join(',')}]`);
+    expect(answer.status, await answer.clone().text()).toBe(202);
+    const expected = texts.map((text) => expectedWire(JSON.parse(text)));
+
+    await waitFor(() => live.messages.length >= expected.length, 'the 20 live events');
+    expect(live.messages.map((m) => m.event)).toEqual(EVENT_KINDS);
+    expect(live.messages.map((m) => m.data)).toEqual(expected);
+
+    const replay = await openStream(url, token, '?last_event_id=earliest');
+    cleanups.push(replay.close);
+    await waitFor(() => replay.messages.length >= expected.length, 'the 20 replayed events');
+    expect(replay.messages.slice(0, expected.length).map((m) => m.data)).toEqual(expected);
+    expect(replay.messages.slice(0, expected.length).map((m) => m.id)).toEqual(
+      live.messages.map((m) => m.id),
+    );
+
+    await waitFor(() => hooks.length >= expected.length, 'the 20 webhook deliveries');
+    // One subscriber, in publish order: the bodies are the `data:` bytes.
+    expect(hooks.slice(0, expected.length)).toEqual(expected);
+  });
+
+  it("gives legacy payloads upstream's defaults on the wire, and a log_line without id a new UUID v7", async () => {
+    const live = await openStream(url, token, '');
+    cleanups.push(live.close);
+    const answer = await ingestText(
+      `[${[...LEGACY_EVENTS.map((legacy) => legacy.sent), LEGACY_LOG_LINE].join(',')}]`,
+    );
+    expect(answer.status, await answer.clone().text()).toBe(202);
+    await waitFor(() => live.messages.length >= LEGACY_EVENTS.length + 1, 'the legacy events');
+    LEGACY_EVENTS.forEach((legacy, index) => {
+      expect(live.messages[index]?.data).toBe(expectedWire(JSON.parse(legacy.sent), legacy.defaults));
+    });
+    const line = JSON.parse(live.messages[LEGACY_EVENTS.length]?.data ?? '{}') as Record<string, unknown>;
+    expect(Object.keys(line)).toEqual([
+      'type',
+      'id',
+      'run_id',
+      'step_id',
+      'step_name',
+      'stream',
+      'line',
+      'at',
+    ]);
+    expect(line.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it.each([
+    'provider_account.updated,provider_account.usage_updated',
+    'provider_account.updated%2Cprovider_account.usage_updated',
+    'secrets_rotated',
+  ])('opens a stream for ?types=%s (200), which the dashboard needs', async (types) => {
+    const stream = await openStream(url, token, `?types=${types}`);
+    cleanups.push(stream.close);
+    expect(stream.response.status).toBe(200);
+    expect(stream.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  });
+
+  it('refuses to ingest secrets_rotated like an unknown kind', async () => {
+    const answer = await ingestText('{"type":"secrets_rotated","at":"2026-11-27T14:00:00Z"}');
+    expect(answer.status).toBe(400);
+    const body = (await answer.json()) as { error: { code: string; details: { message: string }[] } };
+    expect(body.error.code).toBe('VALIDATION_FAILED');
+    expect(body.error.details[0]?.message).toBe('unknown event kind: secrets_rotated');
+  });
+
+  it('answers an unknown kind in ?types= with the exact message and the accepted names in details', async () => {
+    const answer = await fetch(`${url}/api/v1/events?types=provider_account.created`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toEqual({
+      error: {
+        code: 'BAD_REQUEST',
+        message: 'unknown event kind: provider_account.created',
+        details: [{ known_kinds: [...EVENT_KIND_NAMES] }],
+      },
+    });
+  });
+});
