@@ -1,4 +1,10 @@
-import { EVENT_KINDS, type EventKind, type EventKindName, isEventKind, isEventKindName } from '@ironflow/engine';
+import {
+  EVENT_KINDS,
+  type EventKind,
+  type EventKindName,
+  isEventKind,
+  isEventKindName,
+} from '@ironflow/engine';
 import type {
   EventLogReadBeforeOptions,
   EventLogReadOptions,
@@ -19,7 +25,6 @@ export interface NormalisedReadOptions {
    */
   kinds: EventKind[] | undefined;
 }
-
 
 /**
  * Checks the options of `EventLog.read` for every backend alike. Throws a `TypeError` or

@@ -1,4 +1,4 @@
-import { type EventKind, userIdOf } from '@ironflow/engine';
+import { type EventKindName, userIdOf } from '@ironflow/engine';
 import type { EventLog } from '@ironflow/store';
 import type { ResumePlan } from './resume-plan.js';
 
@@ -9,7 +9,7 @@ export const MAX_BACKLOG = 10_000;
 export interface BacklogRequest {
   readonly backlog: number;
   readonly runId: string | null;
-  readonly kinds: ReadonlySet<EventKind> | null;
+  readonly kinds: ReadonlySet<EventKindName> | null;
   readonly userId: string;
   readonly isAdmin: boolean;
 }
