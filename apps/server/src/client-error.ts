@@ -1,18 +1,33 @@
 import { STATUS_CODES } from 'node:http';
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { SECURITY_HEADERS } from '@ironflow/api';
 
 /**
  * Answers requests Node's parser refuses before the app sees them (headers over 16 KiB,
- * malformed request lines, header timeouts) in the SPEC's error envelope, with the security
- * headers, instead of Node's bare status line. Attach with `server.on('clientError', …)`.
+ * malformed request lines, bad framing such as both `Content-Length` and `Transfer-Encoding`,
+ * header timeouts) in the SPEC's error envelope, with the security headers, instead of Node's
+ * bare status line. Attach with `server.on('clientError', …)`.
  */
-export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
-  if (!socket.writable || error.code === 'ECONNRESET') {
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // Nothing can be answered on a reset connection, nor after a response has begun on it.
+  if (!socket.writable || error.code === 'ECONNRESET' || bytesWritten(socket) > 0) {
     socket.destroy();
     return;
   }
   const [status, code, message] = describe(error.code);
+  answerRaw(socket, status, code, message);
+}
+
+/**
+ * Answers a `CONNECT` request (Node hands it to the 'connect' event, never to the app): no route
+ * of this server tunnels, so it is `501` like any method no route knows (SPEC §7).
+ */
+export function answerConnect(_req: unknown, socket: Duplex): void {
+  answerRaw(socket, 501, 'NOT_IMPLEMENTED', 'method not implemented');
+}
+
+/** Writes one complete HTTP/1.1 error response in the envelope and closes the connection. */
+function answerRaw(socket: Duplex, status: number, code: string, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
   const headers = Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`);
   socket.end(
@@ -23,6 +38,10 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
       'Connection: close\r\n\r\n' +
       body,
   );
+}
+
+function bytesWritten(socket: Duplex): number {
+  return (socket as Partial<{ bytesWritten: number }>).bytesWritten ?? 0;
 }
 
 function describe(code: string | undefined): [number, string, string] {

@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { EVENT_KIND_NAMES, type EventKindName, parseEventKindList } from '@ironflow/engine';
 import { z } from 'zod';
 import { ConfigError } from './config-error.js';
@@ -60,6 +61,11 @@ export interface Config {
    * @default false
    */
   readonly allowMemoryStore: boolean;
+  /**
+   * `TLS_CERT_FILE` and `TLS_KEY_FILE` (both or neither): HTTPS serving HTTP/2 and HTTP/1.1 on
+   * the same port; `null` for plain HTTP/1.1.
+   */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
 }
 
 /** What the configuration is loaded for: `serve` also checks what only a running server needs. */
@@ -174,6 +180,18 @@ function flag(fallback: boolean, unsetMeans: string) {
   );
 }
 
+function readableFile(raw: string, what: string): string | { problem: string } {
+  try {
+    accessSync(raw, constants.R_OK);
+    return raw;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    return {
+      problem: `cannot read the ${what} file "${raw}" (${code}); give the path of a readable PEM file`,
+    };
+  }
+}
+
 function host(raw: string): string | { problem: string } {
   // A host name, an IPv4 address or an IPv6 address; not a URL.
   if (/^[A-Za-z0-9.-]+$/.test(raw) || /^[0-9A-Fa-f:.]+$/.test(raw)) return raw;
@@ -216,6 +234,8 @@ function buildSchema(environment: Environment) {
     LOG_LEVEL: enumOf(LOG_LEVELS, 'info'),
     ALLOW_SIGN_UP: flag(environment === 'development', 'open in development only'),
     IRONFLOW_ALLOW_MEMORY_STORE: flag(false, 'production refuses the in-memory store'),
+    TLS_CERT_FILE: variable<string | null>(null, (raw) => readableFile(raw, 'certificate chain')),
+    TLS_KEY_FILE: variable<string | null>(null, (raw) => readableFile(raw, 'private key')),
   });
 }
 
@@ -240,6 +260,13 @@ function crossChecks(raw: RawEnv, environment: Environment, purpose: 'serve' | '
   if (environment === 'production' && raw.JWT_SECRET !== undefined && raw.JWT_SECRET === raw.WORKER_TOKEN) {
     // Whoever holds the worker token could otherwise mint admin access tokens.
     problems.push(`WORKER_TOKEN: must differ from JWT_SECRET; ${GENERATE}`);
+  }
+  if ((raw.TLS_CERT_FILE === undefined) !== (raw.TLS_KEY_FILE === undefined)) {
+    const [set, unset] =
+      raw.TLS_CERT_FILE === undefined ? ['TLS_KEY_FILE', 'TLS_CERT_FILE'] : ['TLS_CERT_FILE', 'TLS_KEY_FILE'];
+    problems.push(
+      `${unset}: is required when ${set} is set (HTTPS needs both the certificate chain and its private key, PEM); set ${unset}, or unset ${set} for plain HTTP`,
+    );
   }
   if (raw.WEBHOOK_URL === undefined) {
     for (const name of ['WEBHOOK_SECRET', 'WEBHOOK_EVENTS'] as const) {
@@ -310,5 +337,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     logLevel: v.LOG_LEVEL,
     allowSignUp: v.ALLOW_SIGN_UP,
     allowMemoryStore: v.IRONFLOW_ALLOW_MEMORY_STORE,
+    tls:
+      v.TLS_CERT_FILE !== null && v.TLS_KEY_FILE !== null
+        ? { certFile: v.TLS_CERT_FILE, keyFile: v.TLS_KEY_FILE }
+        : null,
   };
 }

@@ -1,5 +1,6 @@
-import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { createApp } from '@ironflow/api';
 import { createTokenService } from '@ironflow/auth';
 import { createInProcessNotifier } from '@ironflow/engine';
@@ -11,11 +12,12 @@ import {
   type EventLog,
   type UserStore,
 } from '@ironflow/store';
-import { answerClientError } from './client-error.js';
 import type { Config } from './config.js';
+import { createListener, type Listener, type TlsMaterial } from './http-listener.js';
 import type { Logger } from './logger.js';
 import { createPagesMiddleware } from './pages.js';
-import { databaseStartError, listenStartError } from './start-error.js';
+import { databaseStartError, listenStartError, tlsStartError } from './start-error.js';
+import { capStreams } from './stream-cap.js';
 import { subscribeWebhook, WEBHOOK_QUEUE_LIMIT } from './webhook.js';
 
 /** Which store holds the log and the users, as the `listening` line names it. */
@@ -42,11 +44,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-// Node checks requestTimeout only until a request has been fully received, so a long-lived SSE
-// response is not cut by it (verified on Node 20: a 1 s requestTimeout leaves a stream open);
-// it bounds slow uploads of the 2 MiB ingest body instead. keepAliveTimeout keeps Node's 5 s.
-const HEADERS_TIMEOUT_MS = 30_000;
-const REQUEST_TIMEOUT_MS = 60_000;
 /** How long shutdown waits for queued webhook deliveries (the process deadline is 10 s). */
 const WEBHOOK_DRAIN_MS = 3_000;
 
@@ -94,7 +91,7 @@ async function openStores(config: Config, logger: Logger): Promise<Stores> {
   }
 }
 
-function listen(server: http.Server, port: number, host: string): Promise<AddressInfo> {
+function listen(server: Listener['server'], port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -105,11 +102,26 @@ function listen(server: http.Server, port: number, host: string): Promise<Addres
 }
 
 /** The URL a client on this machine uses: an unspecified bind address is reached via loopback. */
-function localUrl({ address, family, port }: AddressInfo): string {
-  if (address === '0.0.0.0') return `http://127.0.0.1:${port}`;
-  if (address === '::') return `http://[::1]:${port}`;
-  return family === 'IPv6' ? `http://[${address}]:${port}` : `http://${address}:${port}`;
+function localUrl({ address, family, port }: AddressInfo, protocol: Listener['protocol']): string {
+  if (address === '0.0.0.0') return `${protocol}://127.0.0.1:${port}`;
+  if (address === '::') return `${protocol}://[::1]:${port}`;
+  return family === 'IPv6' ? `${protocol}://[${address}]:${port}` : `${protocol}://${address}:${port}`;
 }
+
+function readTls(config: Config): TlsMaterial | null {
+  if (config.tls === null) return null;
+  try {
+    const material = { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
+    // Parsed now so that a bad PEM or a key that does not match fails the start, with its reason.
+    createSecureContext(material);
+    return material;
+  } catch (error) {
+    throw tlsStartError(error, config.tls);
+  }
+}
+
+/** How long shutdown lets connections finish taking what was sent before cutting them. */
+const RELEASE_GRACE_MS = 2_000;
 
 /**
  * Wires the store, tokens, publisher and Koa app together and listens on `HOST:PORT`.
@@ -124,6 +136,14 @@ function localUrl({ address, family, port }: AddressInfo): string {
  * ```
  */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const tls = readTls(config);
+  const streamCap = capStreams(config.sse.maxStreams);
+  if (streamCap.capped) {
+    logger.warn(
+      { configured: config.sse.maxStreams, fdLimit: streamCap.fdLimit, maxStreams: streamCap.maxStreams },
+      `SSE_MAX_STREAMS=${config.sse.maxStreams} is more than the file-descriptor limit (ulimit -n ${streamCap.fdLimit}) can hold: at most ${streamCap.maxStreams} streams; raise the limit (LimitNOFILE=, ulimit -n) to allow more`,
+    );
+  }
   const { log, users, closeStores } = await openStores(config, logger);
   const tokens = createTokenService({ secret: config.jwtSecret });
   const publisher = createInProcessNotifier({
@@ -146,17 +166,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       keepAliveMs: config.sse.keepAliveSecs * 1000,
       maxBufferedBytes: config.sse.maxBufferedBytes,
       maxStreamsPerUser: config.sse.maxStreamsPerUser,
-      maxStreams: config.sse.maxStreams,
+      maxStreams: streamCap.maxStreams,
     },
     allowedOrigins: [...config.allowedOrigins],
     allowSignUp: config.allowSignUp,
     pages: createPagesMiddleware(),
   });
 
-  const server = http.createServer(ironflow.app.callback());
-  server.on('clientError', answerClientError);
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  const listener = createListener(ironflow.app.callback(), tls);
+  const server = listener.server;
 
   // Give queued webhook deliveries a bounded grace, well inside the shutdown deadline: a dead
   // receiver must not turn a clean SIGTERM into a forced exit. What is left is logged, not kept.
@@ -182,7 +200,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await closeBackends();
     throw listenStartError(error, config.host, config.port);
   }
-  const url = localUrl(address);
+  const url = localUrl(address, listener.protocol);
   logger.info(
     {
       url,
@@ -190,6 +208,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       port: address.port,
       environment: config.environment,
       store: storeName(config),
+      protocols: tls === null ? ['http/1.1'] : ['h2', 'http/1.1'],
+      maxStreams: streamCap.maxStreams,
     },
     'ironflow listening',
   );
@@ -200,8 +220,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       server.close((error) => (error ? reject(error) : resolve()));
     });
     await ironflow.close();
-    // Ended streams leave keep-alive sockets idle; without this server.close() would wait for them.
-    server.closeIdleConnections();
+    // Ended streams leave keep-alive connections and HTTP/2 sessions idle; without this
+    // server.close() would wait for them.
+    listener.release(RELEASE_GRACE_MS);
     await stopped;
     await closeBackends();
   }

@@ -1,5 +1,5 @@
 /** Where start-up stopped: opening the PostgreSQL store, or binding `HOST:PORT`. */
-export type StartPhase = 'database' | 'listen';
+export type StartPhase = 'database' | 'listen' | 'tls';
 
 /**
  * The server could not start. `message` is one line for the operator: what failed and how to fix
@@ -83,4 +83,14 @@ export function listenStartError(error: unknown, host: string, port: number): St
     }
   })();
   return new StartError('listen', `cannot listen on ${address}: ${reason}`, { cause: error });
+}
+
+/** Wraps a failure to read or parse `TLS_CERT_FILE`/`TLS_KEY_FILE` in a StartError saying what to fix. */
+export function tlsStartError(error: unknown, files: { certFile: string; keyFile: string }): StartError {
+  const { code, message } = fieldsOf(error);
+  return new StartError(
+    'tls',
+    `cannot use TLS_CERT_FILE=${files.certFile} with TLS_KEY_FILE=${files.keyFile}: ${String(message ?? error)}${code ? ` (${String(code)})` : ''}; give a PEM certificate chain and the PEM private key that matches it`,
+    { cause: error },
+  );
 }

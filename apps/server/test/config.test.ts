@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       allowSignUp: true,
       allowMemoryStore: false,
+      tls: null,
     } satisfies Config);
   });
 

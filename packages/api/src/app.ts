@@ -16,6 +16,7 @@ import { cors } from './middleware/cors.js';
 import { createDrain } from './middleware/drain.js';
 import { errorEnvelope } from './middleware/error-envelope.js';
 import { requestLog } from './middleware/request-log.js';
+import { requireHost } from './middleware/require-host.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { storeDeadline } from './middleware/store-deadline.js';
 import { unmatchedEnvelope } from './middleware/unmatched-envelope.js';
@@ -156,6 +157,7 @@ export function createApp(deps: AppDeps): IronflowApp {
   app.use(securityHeaders());
   app.use(allowOrigins);
   app.use(errorEnvelope(logger));
+  app.use(requireHost());
   app.use(drain.middleware);
   // Inside the SPEC's bound of the store timeout plus one second, with room to write the answer.
   app.use(storeDeadline(storeTimeoutMs + 500));

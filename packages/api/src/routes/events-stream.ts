@@ -53,17 +53,24 @@ export function mountEventsStream(router: Router, deps: EventsStreamDeps): void 
         : await planResume(query.resume, deps.log);
     // Planning outlived the request's deadline: it was answered 503 already.
     if (ctx.res.headersSent) return;
-    deps.hub.open(
-      {
-        res: ctx.res,
-        userId: claims.user_id,
-        isAdmin: claims.is_admin,
-        expiresAtMs: claims.exp * 1000,
-        runId: query.runId,
-        kinds: query.kinds,
-      },
-      plan,
-    );
+    try {
+      deps.hub.open(
+        {
+          res: ctx.res,
+          userId: claims.user_id,
+          isAdmin: claims.is_admin,
+          expiresAtMs: claims.exp * 1000,
+          runId: query.runId,
+          kinds: query.kinds,
+        },
+        plan,
+      );
+    } catch (error) {
+      // Refused at a limit: the HTTP/1.1 connection closes after the answer, so that clients
+      // retrying at the limit do not pile up idle keep-alive sockets (file descriptors).
+      ctx.res.shouldKeepAlive = false;
+      throw error;
+    }
     // The hub owns the response from here on; Koa must not write or end it, nor keep its context,
     // and the request kept open with it no longer needs its credentials.
     ctx.status = 200;
