@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EVENT_KIND_NAMES, EVENT_KINDS, eventCatalog } from '@ironflow/engine';
+import { EVENT_KIND_NAMES, EVENT_KINDS, eventCatalog, RUN_EVENT_KINDS } from '@ironflow/engine';
 import { waitFor, within } from '@ironflow/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
@@ -10,6 +10,15 @@ import { LEGACY_EVENTS, LEGACY_LOG_LINE, UPSTREAM_EVENTS } from './support/upstr
 // Upstream's exact JSON for every kind goes in through the built server's ingest route and comes out
 // of a live stream, a replay and a webhook, value for value, in order, unknown fields kept after the
 // known ones, times as sent. A number may be respelled (`5.0` as `5`): values are compared, not bytes.
+
+interface AuditItem {
+  readonly event_type: string;
+  readonly payload: unknown;
+  readonly run_id: string | null;
+  readonly step_id: string | null;
+  readonly user_id: string | null;
+  readonly created_at: string;
+}
 
 interface Message {
   readonly id: string;
@@ -145,6 +154,22 @@ describe("upstream's events through the built server", () => {
     await waitFor(() => hooks.length >= expected.length, 'the 20 webhook deliveries');
     // One subscriber, in publish order: the bodies are the `data:` bytes.
     expect(hooks.slice(0, expected.length)).toEqual(expected);
+
+    // History: the admin audit log, newest first, carries the same payloads and the accessors.
+    const audit = await fetch(`${url}/api/v1/audit-logs?per_page=100`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(audit.status).toBe(200);
+    const items = ((await audit.json()) as { data: AuditItem[] }).data.slice(0, expected.length).reverse();
+    expect(items.map((item) => JSON.stringify(item.payload))).toEqual(expected);
+    for (const item of items) {
+      const payload = item.payload as Record<string, unknown>;
+      expect(item.event_type).toBe(payload.type);
+      expect(item.run_id).toBe(RUN_EVENT_KINDS.includes(payload.type as never) ? payload.run_id : null);
+      expect(item.step_id).toBe(typeof payload.step_id === 'string' ? payload.step_id : null);
+      expect(item.user_id).toBe(String(payload.type).startsWith('user_') ? payload.user_id : null);
+      expect(item.created_at).toBe(payload.at);
+    }
   });
 
   it("gives legacy payloads upstream's defaults on the wire, and a log_line without id a new UUID v7", async () => {
