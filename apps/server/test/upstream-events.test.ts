@@ -229,4 +229,31 @@ describe("upstream's events through the built server", () => {
       },
     });
   });
+
+  it("returns the log_line from its run's log entries with its id, as the dashboard's console reads it", async () => {
+    const answer = await ingestText(UPSTREAM_EVENTS.log_line as string);
+    expect(answer.status, await answer.clone().text()).toBe(202);
+    const logLine = JSON.parse(UPSTREAM_EVENTS.log_line as string) as Record<string, string>;
+    const response = await fetch(`${url}/api/v1/runs/${logLine.run_id}/logs?limit=1000&stream=stderr`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: unknown[]; meta: unknown };
+    expect(body.data.at(-1)).toEqual({
+      id: logLine.id,
+      run_id: logLine.run_id,
+      step_id: logLine.step_id,
+      step_name: logLine.step_name,
+      stream: 'stderr',
+      line: '',
+      created_at: logLine.at,
+    });
+    expect(body.meta).toEqual({
+      page: null,
+      per_page: null,
+      total: null,
+      next_cursor: null,
+      has_more: false,
+    });
+  });
 });

@@ -231,6 +231,11 @@ describe('GET /api/v1/audit-logs', () => {
     expect((await ids('from=2025-05-01T11:00:00.250Z&to=2025-05-01T13:00:00Z')).seqs).toEqual([4, 3, 2]);
     expect((await ids('from=2025-05-01T13:00:00%2B02:00')).seqs).toEqual([5, 4, 3, 2]);
     expect((await ids('to=2025-05-01T11:00:00.249Z')).seqs).toEqual([1]);
+    // An audit-only kind is a valid event_type that matches nothing here.
+    expect(await ids('event_type=secrets_rotated')).toEqual({
+      seqs: [],
+      meta: { page: 1, per_page: 50, total: 0 },
+    });
   });
 
   it('answers 403 FORBIDDEN to a non-admin, 401 without a token', async () => {

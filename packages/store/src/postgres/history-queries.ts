@@ -23,7 +23,8 @@ export function beforeStatement(
   names: SchemaNames,
   { beforeSeq, limit, runId, kinds }: NormalisedReadBeforeOptions,
 ): Statement | null {
-  if (limit === 0) return null;
+  // No kinds (only audit-only names were asked for) match nothing.
+  if (limit === 0 || kinds?.length === 0) return null;
   if (runId !== undefined) {
     if (!UUID.test(runId)) return null;
     const kindFilter = kinds === undefined ? '' : 'AND kind = ANY($4::text[])';

@@ -68,6 +68,15 @@ export function describeHistoryReads(open: Open): void {
       }
     });
 
+    it('matches nothing for audit-only kind names alone', async () => {
+      const { log } = await filled();
+      const head = log.bounds().headSeq + 1;
+      expect(await log.readBefore({ beforeSeq: head, kinds: ['secrets_rotated'], limit: 10 })).toEqual([]);
+      expect(
+        await log.readBefore({ beforeSeq: head, runId: runA, kinds: ['secrets_rotated'], limit: 10 }),
+      ).toEqual([]);
+    });
+
     it('never returns evicted events', async () => {
       const { log, all } = await filled({ historyLimit: 4 });
       await log.prune();
