@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { within } from '@ironflow/test-support';
 
@@ -41,4 +42,34 @@ export async function startInstance(env: Record<string, string>): Promise<Instan
   });
   const { url, port } = await within(20_000, `an instance to listen (stderr: ${stderr})`, listening);
   return { child, address: `127.0.0.1:${port}`, url, exited, stderr: () => stderr };
+}
+
+/** Two production instances on `databaseUrl` behind a proxy at 127.0.0.1, and their worker token. */
+export async function startInstancePair(
+  databaseUrl: string,
+): Promise<{ instances: [Instance, Instance]; workerToken: string }> {
+  const workerToken = randomBytes(32).toString('base64');
+  const env = {
+    IRONFLOW_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: randomBytes(32).toString('base64'),
+    WORKER_TOKEN: workerToken,
+    ALLOW_SIGN_UP: 'true',
+    // The proxy connects from here; its X-Forwarded-For then names the browser.
+    TRUSTED_PROXIES: '127.0.0.1',
+  };
+  // Started together: they migrate the fresh database at the same time.
+  const [first, second] = await Promise.all([startInstance(env), startInstance(env)]);
+  return { instances: [first, second], workerToken };
+}
+
+/** SIGKILLs what is still running and waits for every instance to be gone. */
+export async function stopInstances(instances: readonly Instance[]): Promise<void> {
+  for (const instance of instances) {
+    if (instance.child.exitCode === null && instance.child.signalCode === null)
+      instance.child.kill('SIGKILL');
+  }
+  await Promise.all(instances.map((instance) => within(10_000, 'an instance to exit', instance.exited)));
 }

@@ -1,9 +1,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { waitFor, within } from '@ironflow/test-support';
+import { probablyFreePort } from './free-port.js';
 
 /** Debian's nginx (package nginx-light; `.ci/run` installs it). */
 export const NGINX = '/usr/sbin/nginx';
@@ -57,18 +57,6 @@ export function fillTemplate(template: string, values: Readonly<Record<string, s
     const value = values[name];
     if (value === undefined) throw new Error(`no value for \${${name}} in the nginx template`);
     return value;
-  });
-}
-
-/** A port that was free a moment ago (nginx cannot be given port 0). */
-function probablyFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
   });
 }
 
