@@ -1,5 +1,5 @@
 import type { AuthState } from '@ironflow/auth';
-import { type IronflowEvent, parseEventKindList, runIdOf, userIdOf } from '@ironflow/engine';
+import { parseEventKindList, runIdOf, stepIdOf, userIdOf } from '@ironflow/engine';
 import type { EventLog, StoredEvent } from '@ironflow/store';
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
@@ -63,10 +63,5 @@ function eventTypeParam(query: RawQuery): string | undefined {
 
 function auditItem(stored: StoredEvent): string {
   const event = stored.event;
-  return `{"id":${JSON.stringify(stored.cursor)},"event_type":${JSON.stringify(event.type)},"payload":${stored.json},"run_id":${JSON.stringify(runIdOf(event))},"step_id":${JSON.stringify(stepOf(event))},"user_id":${JSON.stringify(userIdOf(event))},"created_at":${JSON.stringify(event.at)}}`;
-}
-
-function stepOf(event: IronflowEvent): string | null {
-  const stepId = (event as { step_id?: unknown }).step_id;
-  return typeof stepId === 'string' ? stepId : null;
+  return `{"id":${JSON.stringify(stored.cursor)},"event_type":${JSON.stringify(event.type)},"payload":${stored.json},"run_id":${JSON.stringify(runIdOf(event))},"step_id":${JSON.stringify(stepIdOf(event))},"user_id":${JSON.stringify(userIdOf(event))},"created_at":${JSON.stringify(event.at)}}`;
 }
