@@ -37,6 +37,30 @@ function unknownKind(type: unknown): EventIssue {
   return { path: 'type', message: new UnknownEventKindError(text).message };
 }
 
+const hasProto = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__');
+
+/**
+ * Where the event or one of its nested objects (`requirement`, `windows[i]`) has an own `__proto__` key.
+ * zod builds objects by assignment, so such a key would replace the prototype and vanish; values of
+ * unknown fields are kept as given and `labels` reports its own.
+ */
+function protoKeyPaths(fields: Record<string, unknown>, shape: object): string[] {
+  const paths: string[] = [];
+  if (Object.hasOwn(fields, '__proto__')) paths.push('["__proto__"]');
+  for (const name of Object.keys(shape)) {
+    if (name === 'labels') continue;
+    const value = fields[name];
+    if (hasProto(value) && !Array.isArray(value)) paths.push(`${name}["__proto__"]`);
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => {
+        if (hasProto(item)) paths.push(`${name}[${index}]["__proto__"]`);
+      });
+    }
+  }
+  return paths;
+}
+
 /**
  * Validates one event against its kind's schema and returns it in canonical form: keys in SPEC order
  * (`type` first), UUIDs lowercase, times in UTC ending in `Z`, `at` now when absent, `error` null and
@@ -62,8 +86,12 @@ export function validateEvent(input: unknown, options?: ValidateEventOptions): V
   if (!isEventKind(type)) return { ok: false, issues: [unknownKind(type)] };
   // JSON.parse makes `__proto__` an own key; zod would assign it, replacing the output's prototype and
   // losing the field without a word. Refused instead, like the label key of the same name.
-  if (Object.hasOwn(fields, '__proto__')) {
-    return { ok: false, issues: [{ path: '["__proto__"]', message: 'field "__proto__" is not allowed' }] };
+  const protoKeys = protoKeyPaths(fields, eventSchemas[type].shape);
+  if (protoKeys.length > 0) {
+    return {
+      ok: false,
+      issues: protoKeys.map((path) => ({ path, message: 'field "__proto__" is not allowed' })),
+    };
   }
 
   // The schema's own default reads the system clock; an injected clock is applied here, before parsing.

@@ -81,6 +81,24 @@ describe('validateEvent: canonical form', () => {
     expect(issuesOf(input)).toEqual([{ path: '["__proto__"]', message: 'field "__proto__" is not allowed' }]);
   });
 
+  it('refuses a "__proto__" key in a nested object rather than losing it, and keeps one inside an unknown field', () => {
+    const requirement = JSON.parse(
+      `{"type":"approval_requested","run_id":"${RUN_ID}","step_id":"${RUN_ID}","message":"m","requirement":{"required_approvers":1,"__proto__":{"x":1}}}`,
+    );
+    expect(issuesOf(requirement)).toEqual([
+      { path: 'requirement["__proto__"]', message: 'field "__proto__" is not allowed' },
+    ]);
+    const windows = JSON.parse(CANONICAL_EXAMPLES['provider_account.usage_updated']);
+    windows.windows[0] = JSON.parse(`{"__proto__":null,${JSON.stringify(windows.windows[0]).slice(1)}`);
+    expect(issuesOf(windows)).toEqual([
+      { path: 'windows[0]["__proto__"]', message: 'field "__proto__" is not allowed' },
+    ]);
+    const unknown = JSON.parse(
+      `{"type":"run_created","run_id":"${RUN_ID}","workflow_name":"w","x":{"__proto__":{"y":1}}}`,
+    );
+    expect(serializeEvent(valid(unknown))).toContain(',"x":{"__proto__":{"y":1}}}');
+  });
+
   it("gives legacy payloads upstream's defaults", () => {
     const granted = valid({ type: 'approval_granted', run_id: RUN_ID, approved_by: 'alice' });
     expect(granted).toEqual({
