@@ -39,8 +39,13 @@ export function serializeEvent(event: IronflowEvent): string {
     if (json.length > 1) json += ',';
     json += prefix + (JSON.stringify(record[name]) ?? 'null');
   }
-  for (const name in record) {
-    if (fields.names.has(name) || !Object.hasOwn(record, name)) continue;
+  // A validated event without unknown fields has exactly the known keys in order: nothing more to write.
+  const keys = Object.keys(record);
+  if (keys.length === fields.known.length && keys.every((key, index) => key === fields.known[index]?.[0])) {
+    return `${json}}`;
+  }
+  for (const name of keys) {
+    if (fields.names.has(name)) continue;
     const value = JSON.stringify(record[name]);
     if (value !== undefined) json += `,${JSON.stringify(name)}:${value}`;
   }
