@@ -5,6 +5,7 @@ import type {
   NormalisedReadBeforeOptions,
   NormalisedReadOptions,
 } from '../read-options.js';
+import { microsOfTime } from '../time-key.js';
 import { Queue } from './queue.js';
 import { SeqIndex, type SeqRange, type SeqRangeBefore } from './seq-index.js';
 
@@ -21,6 +22,11 @@ export class LogIndexes {
   readonly events = new Queue<StoredEvent>();
   readonly byRun = new SeqIndex<string>();
   readonly byKind = new SeqIndex<EventKind>();
+  /**
+   * Each retained event's `at` in microseconds, at the same positions as `events`: computed once
+   * at append, so a time-bounded read compares numbers instead of parsing every candidate's time.
+   */
+  readonly #atMicros = new Queue<number>();
 
   get oldestSeq(): number | null {
     return this.events.at(0)?.seq ?? null;
@@ -34,8 +40,14 @@ export class LogIndexes {
     return this.events.at(seq - (this.oldestSeq ?? 0)) as StoredEvent;
   }
 
+  /** The `at` of retained event `seq`, in microseconds since the Unix epoch. */
+  atMicrosOf(seq: number): number {
+    return this.#atMicros.at(seq - (this.oldestSeq ?? 0)) as number;
+  }
+
   add(stored: StoredEvent): void {
     this.events.push(stored);
+    this.#atMicros.push(microsOfTime(stored.event.at) ?? Number.NaN);
     const runId = runIdOf(stored.event);
     if (runId !== null) this.byRun.add(runId, stored.seq);
     this.byKind.add(stored.event.type, stored.seq);
@@ -45,6 +57,7 @@ export class LogIndexes {
   evictOldest(): StoredEvent | undefined {
     const evicted = this.events.shift();
     if (evicted === undefined) return undefined;
+    this.#atMicros.shift();
     // Seqs enter and leave in ascending order, so the evicted seq heads its index lists.
     const runId = runIdOf(evicted.event);
     if (runId !== null) this.byRun.removeOldest(runId);

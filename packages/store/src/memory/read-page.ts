@@ -1,7 +1,6 @@
 import { type EventKind, runIdOf } from '@ironflow/engine';
 import type { EventPage, StoredEvent } from '../event-log.js';
 import type { NormalisedPageQuery } from '../read-options.js';
-import { microsOfTime } from '../time-key.js';
 import type { LogIndexes } from './log-indexes.js';
 
 /** Ascending seqs to walk, by position. */
@@ -17,7 +16,8 @@ const NONE: EventPage = Object.freeze({ events: [], total: 0 });
  * run's index lists (or the whole log without either); when they need no further test, the page
  * and the total come straight from positions in that list, so the cost is the page's. A second
  * filter or a time bound is tested per candidate, newest first, which also counts the total:
- * that costs the candidates (the run's or the kind's events), which PostgreSQL's plans also pay.
+ * that costs the candidates (the run's or the kind's events, or the whole log for a time bound
+ * alone), one number comparison each (the times are kept as numbers since append).
  */
 export function readPage(indexes: LogIndexes, query: NormalisedPageQuery): EventPage {
   const { offset, limit, kind, runId, fromMicros, toMicros } = query;
@@ -27,14 +27,14 @@ export function readPage(indexes: LogIndexes, query: NormalisedPageQuery): Event
     return NONE;
   }
 
-  const tests: ((stored: StoredEvent) => boolean)[] = [];
+  const tests: ((seq: number) => boolean)[] = [];
   let candidates: Candidates;
   if (kindSeqs !== undefined && (runSeqs === undefined || kindSeqs.length <= runSeqs.length)) {
     candidates = { length: kindSeqs.length, seqAt: (index) => kindSeqs.at(index) as number };
-    if (runId !== undefined) tests.push((stored) => runIdOf(stored.event) === runId);
+    if (runId !== undefined) tests.push((seq) => runIdOf(indexes.eventAt(seq).event) === runId);
   } else if (runSeqs !== undefined) {
     candidates = { length: runSeqs.length, seqAt: (index) => runSeqs.at(index) as number };
-    if (kind !== undefined) tests.push((stored) => stored.event.type === kind);
+    if (kind !== undefined) tests.push((seq) => indexes.eventAt(seq).event.type === kind);
   } else {
     const oldest = indexes.oldestSeq ?? 0;
     candidates = { length: indexes.length, seqAt: (index) => oldest + index };
@@ -42,8 +42,8 @@ export function readPage(indexes: LogIndexes, query: NormalisedPageQuery): Event
   if (fromMicros !== undefined || toMicros !== undefined) {
     const from = fromMicros ?? Number.NEGATIVE_INFINITY;
     const to = toMicros ?? Number.POSITIVE_INFINITY;
-    tests.push((stored) => {
-      const at = microsOfTime(stored.event.at) as number;
+    tests.push((seq) => {
+      const at = indexes.atMicrosOf(seq);
       return at >= from && at <= to;
     });
   }
@@ -56,11 +56,12 @@ export function readPage(indexes: LogIndexes, query: NormalisedPageQuery): Event
     }
     return { events, total: candidates.length };
   }
+  const [first, second] = tests as [(seq: number) => boolean, ((seq: number) => boolean) | undefined];
   let total = 0;
   for (let index = newest; index >= 0; index -= 1) {
-    const stored = indexes.eventAt(candidates.seqAt(index));
-    if (!tests.every((test) => test(stored))) continue;
-    if (total >= offset && events.length < limit) events.push(stored);
+    const seq = candidates.seqAt(index);
+    if (!first(seq) || (second !== undefined && !second(seq))) continue;
+    if (total >= offset && events.length < limit) events.push(indexes.eventAt(seq));
     total += 1;
   }
   return { events, total };
