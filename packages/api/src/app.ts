@@ -29,6 +29,7 @@ import { mountHealth } from './routes/health.js';
 import { mountIngestEvents } from './routes/ingest-events.js';
 import { mountIngestLogs } from './routes/ingest-logs.js';
 import { countIngestRejections, mountMetrics } from './routes/metrics.js';
+import { mountOpenApi } from './routes/openapi.js';
 import { mountReady } from './routes/ready.js';
 import { mountRunLogs } from './routes/run-logs.js';
 import { createHub, type Hub } from './sse/hub.js';
@@ -131,6 +132,7 @@ export function createApp(deps: AppDeps): IronflowApp {
   mountHealth(router);
   mountReady(router, deps.log);
   mountAsyncApi(router);
+  mountOpenApi(router);
   mountEventsStream(router, { log: deps.log, hub, authenticate });
   mountRunLogs(router, { log: deps.log, authenticate });
   mountAuditLogs(router, { log: deps.log, authenticate });

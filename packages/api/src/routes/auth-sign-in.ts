@@ -15,7 +15,7 @@ const identifier = z
   .min(1, 'must not be empty')
   .max(254, 'must be at most 254 characters');
 
-const signInSchema = z
+export const signInSchema = z
   .object({
     email: identifier.optional(),
     username: identifier.optional(),

@@ -11,7 +11,7 @@ import type { EventSink } from './event-sink.js';
 /** Auth request bodies are a few hundred bytes; anything near this is not a sign-up. */
 export const MAX_AUTH_BODY_BYTES = 16 * 1024;
 
-const signUpSchema = z.object({
+export const signUpSchema = z.object({
   email: z.email({ message: 'must be an email address' }).max(254, 'must be at most 254 characters'),
   username: z
     .string({ message: 'must be a string' })
