@@ -1,4 +1,6 @@
+import { adminUrl } from '@ironflow/test-support';
 import { describe, expect, it } from 'vitest';
+import { runFaultSoak } from './fault-soak.js';
 import { runSoak } from './soak.js';
 
 // The short, bounded form of `pnpm soak` for every test run; the long run's figures are in
@@ -28,5 +30,29 @@ describe('soak (short form)', () => {
       mismatched: report.mismatchedSubscribers,
     }).toEqual({ lost: 0, duplicated: 0, outOfOrder: 0, gaps: 0, mismatched: 0 });
     expect(report.heapAfter).toBeLessThanOrEqual(report.heapBefore * 1.1);
+  }, 150_000);
+});
+
+describe.skipIf(adminUrl === '')('soak, fault mode (short form)', () => {
+  it('2 instances through the fault proxy, connections dropped every 2 s, one SIGKILL: nothing lost or doubled', async () => {
+    const report = await runFaultSoak({
+      durationMs: 15_000,
+      instances: 2,
+      subscribers: 40,
+      publishers: 2,
+      dropEveryMs: 2_000,
+      killEveryMs: 7_000,
+    });
+    console.info(`[soak --faults] ${JSON.stringify(report)}`);
+    expect(report.drops).toBeGreaterThanOrEqual(5);
+    expect(report.kills).toBeGreaterThanOrEqual(1);
+    expect(report.eventsAcknowledged).toBeGreaterThan(300);
+    expect({
+      lost: report.lost,
+      duplicated: report.duplicated,
+      outOfOrder: report.outOfOrder,
+      gaps: report.gaps,
+      mismatched: report.mismatchedSubscribers,
+    }).toEqual({ lost: 0, duplicated: 0, outOfOrder: 0, gaps: 0, mismatched: 0 });
   }, 150_000);
 });

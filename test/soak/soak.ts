@@ -7,6 +7,10 @@
 //
 // The server is the built one (apps/server/dist) in a child process with --expose-gc; its log is
 // pre-filled to EVENT_HISTORY_LIMIT first, so it holds the same number of events at start and end.
+//
+// Fault mode (fault-soak.ts), PostgreSQL through a TCP fault proxy (IRONFLOW_TEST_DATABASE_URL):
+//
+//   pnpm soak --faults --duration 120 [--instances 2] [--subscribers 200] [--drop-every 3] [--kill-every 20]
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +22,7 @@ import {
   WORKER_TOKEN,
 } from '../reliability/support/harness.js';
 import { type SseMessage, SseReader } from '../reliability/support/sse-reader.js';
+import { runFaultSoak } from './fault-soak.js';
 
 export interface SoakOptions {
   readonly durationMs: number;
@@ -419,7 +424,30 @@ function flag(name: string, fallback: number): number {
   return parsed;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+
+if (isMain && process.argv.includes('--faults')) {
+  const report = await runFaultSoak({
+    durationMs: flag('duration', 120) * 1000,
+    instances: flag('instances', 2),
+    subscribers: flag('subscribers', 200),
+    publishers: flag('publishers', 4),
+    dropEveryMs: flag('drop-every', 3) * 1000,
+    killEveryMs: flag('kill-every', 20) * 1000,
+    log: (line) => console.error(`[soak --faults] ${line}`),
+  });
+  console.log(JSON.stringify({ ...report, node: process.version }, null, 2));
+  console.error(
+    `[soak --faults] ${report.instances} instances, ${report.drops} connection drops, ${report.kills} SIGKILLs, ${report.eventsAcknowledged} events acknowledged (${report.eventsCommitted} committed), ${report.deliveries} deliveries, ${report.reconnects} reconnects: lost ${report.lost} (acknowledged ${report.lostAcknowledged}), duplicated ${report.duplicated}, out of order ${report.outOfOrder}, gaps ${report.gaps}`,
+  );
+  const ok =
+    report.lost === 0 &&
+    report.duplicated === 0 &&
+    report.outOfOrder === 0 &&
+    report.gaps === 0 &&
+    report.mismatchedSubscribers === 0;
+  process.exit(ok ? 0 : 1);
+} else if (isMain) {
   const options: SoakOptions = {
     durationMs: flag('duration', 60) * 1000,
     subscribers: flag('subscribers', 1000),

@@ -1,5 +1,11 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium, type LaunchOptions } from 'playwright-core';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserType, LaunchOptions } from 'playwright-core';
+
+/** playwright-core, loaded on first use: the Node-only users of this package (the soak's bundle) need no driver. */
+function playwrightChromium(): BrowserType {
+  return (createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core')).chromium;
+}
 
 /** Where Debian's `chromium` package puts the browser (`.ci/run` installs it). */
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
@@ -42,7 +48,7 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
     );
   }
   if (existsSync(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
-  const playwrights = chromium.executablePath();
+  const playwrights = playwrightChromium().executablePath();
   if (playwrights && existsSync(playwrights)) return playwrights;
   throw new ChromiumNotFoundError(
     `no Chromium found for the browser tests: set CHROMIUM_PATH to a Chromium or Chrome executable, or install one (Debian: \`apt-get update && apt-get install -y chromium\`, which .ci/run does; elsewhere: \`npx playwright@1.65.1 install chromium\`)`,
@@ -64,7 +70,7 @@ export function launchChromium(
   options: LaunchOptions & { extraArgs?: readonly string[] } = {},
 ): Promise<Browser> {
   const { extraArgs = [], ...launch } = options;
-  return chromium.launch({
+  return playwrightChromium().launch({
     executablePath: findChromium(),
     ...launch,
     args: [...CHROMIUM_ARGS, ...extraArgs, ...(launch.args ?? [])],
