@@ -115,7 +115,7 @@ const accessAttacks: readonly (readonly [string, () => Record<string, string>, u
     }),
     INVALID,
   ],
-  // SPEC §6 is silent on nbf; jsonwebtoken checks it and we keep that: a token not valid yet is refused.
+  // docs/PROTOCOL.md §6 is silent on nbf; jsonwebtoken checks it and we keep that: a token not valid yet is refused.
   [
     'not yet valid (nbf in the future)',
     () => ({ authorization: `Bearer ${hmacToken({ alg: 'HS256' }, claims({ nbf: NOW() + 600 }))}` }),

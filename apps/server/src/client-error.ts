@@ -5,7 +5,7 @@ import { SECURITY_HEADERS } from '@ironflow/api';
 /**
  * Answers requests Node's parser refuses before the app sees them (headers over 16 KiB,
  * malformed request lines, bad framing such as both `Content-Length` and `Transfer-Encoding`,
- * header timeouts) in the SPEC's error envelope, with the security headers, instead of Node's
+ * header timeouts) in docs/PROTOCOL.md's error envelope, with the security headers, instead of Node's
  * bare status line. Attach with `server.on('clientError', …)`.
  */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
@@ -20,7 +20,7 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
 
 /**
  * Answers a `CONNECT` request (Node hands it to the 'connect' event, never to the app): no route
- * of this server tunnels, so it is `501` like any method no route knows (SPEC §7).
+ * of this server tunnels, so it is `501` like any method no route knows (docs/PROTOCOL.md §7).
  */
 export function answerConnect(_req: unknown, socket: Duplex): void {
   answerRaw(socket, 501, 'NOT_IMPLEMENTED', 'method not implemented');

@@ -11,7 +11,7 @@ export type Environment = 'development' | 'production';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** The server's configuration, read from the environment by {@link loadConfig} (SPEC section 5). */
+/** The server's configuration, read from the environment by {@link loadConfig} (docs/PROTOCOL.md section 5). */
 export interface Config {
   readonly environment: Environment;
   /** @default 3000 (0 asks the OS for a free port) */
@@ -278,7 +278,7 @@ function crossChecks(raw: RawEnv, environment: Environment, purpose: 'serve' | '
 }
 
 /**
- * Reads and validates the server's configuration from `env` (SPEC section 5). An empty or blank
+ * Reads and validates the server's configuration from `env` (docs/PROTOCOL.md section 5). An empty or blank
  * value counts as unset.
  *
  * With `purpose: 'token'` (the CLI's `ironflow token`), the checks that only concern a running

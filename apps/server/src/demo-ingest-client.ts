@@ -5,7 +5,7 @@ export class DemoIngestError extends Error {
   override readonly name = 'DemoIngestError';
 }
 
-/** The two ingest routes (SPEC §4), as a worker holding `WORKER_TOKEN` calls them. */
+/** The two ingest routes (docs/PROTOCOL.md §4), as a worker holding `WORKER_TOKEN` calls them. */
 export interface DemoIngestClient {
   postEvents(events: readonly EventInputOf<EventKind>[]): Promise<void>;
   postLogs(

@@ -43,7 +43,7 @@ const HTTP2_MAX_SESSION_MEMORY_MB = 64;
 /**
  * Creates the server for `handler`: plain HTTP/1.1, or with `tls` HTTPS serving HTTP/2 and
  * HTTP/1.1 on the same port (ALPN). Both answer the HTTP parser's own refusals and `CONNECT` in
- * the SPEC's envelope with the security headers; a request without `Host` reaches the app, which
+ * docs/PROTOCOL.md's envelope with the security headers; a request without `Host` reaches the app, which
  * refuses it the same way (Node's own refusal is a bare `400`).
  */
 export function createListener(handler: http.RequestListener, tls: TlsMaterial | null): Listener {

@@ -70,7 +70,7 @@ async function openStores(config: Config, logger: Logger): Promise<Stores> {
       retentionHours: config.eventRetentionHours,
       timeoutMs: config.databaseTimeoutMs,
       // At most 2 s between LISTEN reconnects, so the tail follows within 5 s of the database
-      // answering again (SPEC §4), whatever the backoff had grown to during a long outage.
+      // answering again (docs/PROTOCOL.md §4), whatever the backoff had grown to during a long outage.
       reconnect: { maxDelayMs: 2_000 },
       onError: (error, context) => logger.warn({ err: error }, `event log: ${context}`),
       onListenerError: (error) => logger.error({ err: error }, 'event log listener failed'),

@@ -18,7 +18,7 @@ export interface StreamCap {
 }
 
 /**
- * Caps `SSE_MAX_STREAMS` by the process's file-descriptor limit (SPEC §3): every HTTP/1.1 stream
+ * Caps `SSE_MAX_STREAMS` by the process's file-descriptor limit (docs/PROTOCOL.md §3): every HTTP/1.1 stream
  * holds a socket, and a process out of descriptors cannot accept a connection to answer it, so
  * past the limit clients would see resets instead of `503`. A headroom of descriptors (10%, at
  * least 64) stays free for the rest of the process and for answering the refusals. The limit

@@ -10,7 +10,7 @@ import type { Logger } from './logger.js';
 export const WEBHOOK_QUEUE_LIMIT = 10_000;
 
 /**
- * Subscribes the engine's webhook subscriber (SPEC §4) for `WEBHOOK_EVENTS` when `WEBHOOK_URL` is
+ * Subscribes the engine's webhook subscriber (docs/PROTOCOL.md §4) for `WEBHOOK_EVENTS` when `WEBHOOK_URL` is
  * set, logging each event given up. The publisher runs it off the stream's path.
  *
  * @example

@@ -16,7 +16,7 @@ function verifyHs256(token: string, secret: string): Record<string, unknown> {
 }
 
 describe('ironflow token', () => {
-  it('prints an access token signed with the development secret, with the SPEC claims', async () => {
+  it('prints an access token signed with the development secret, with docs/PROTOCOL.md claims', async () => {
     const { code, stdout, stderr } = await runCli(['token', '--user', 'alice', '--admin']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);

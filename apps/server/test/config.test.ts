@@ -23,7 +23,7 @@ function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
 }
 
 describe('loadConfig', () => {
-  it('has the SPEC defaults in development', () => {
+  it('has docs/PROTOCOL.md defaults in development', () => {
     expect(loadConfig({})).toEqual({
       environment: 'development',
       port: 3000,

@@ -14,7 +14,7 @@ import { type ServerProcess, spawnServer } from './support/built.js';
 // Two built server processes reach a fresh PostgreSQL database through a TCP proxy that drops,
 // refuses and black-holes their connections (the shared server itself is never touched), under
 // concurrent ingest on both and live streams that resume with Last-Event-ID, alternating
-// instances, as EventSource does. SPEC §4 "Faults" and §5 readiness.
+// instances, as EventSource does. docs/PROTOCOL.md §4 "Faults" and §5 readiness.
 const TIMEOUT_MS = 1_000; // DATABASE_TIMEOUT_MS of the instances
 const ANSWER_BOUND_MS = TIMEOUT_MS + 1_000;
 const RUN = '0193a1f2-7c4e-7b21-9d3a-5e6f7a8b9c0d';
@@ -28,7 +28,7 @@ const token = createTokenService({ secret: DEV_JWT_SECRET }).mintAccess({
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seqOf = (cursor: string) => Number(cursor.slice(cursor.lastIndexOf('-') + 1));
 
-/** What the test saw that breaks the SPEC: statuses other than 202/503, 503s without Retry-After, slow answers. */
+/** What the test saw that breaks docs/PROTOCOL.md: statuses other than 202/503, 503s without Retry-After, slow answers. */
 const violations: string[] = [];
 let slowest = 0;
 function timed(what: string, startedAt: number): void {
@@ -309,7 +309,7 @@ describe.skipIf(adminUrl === '')('database faults under traffic (two built insta
       expect(client.connects).toBeGreaterThan(1);
     }
     expect(clients.some((client) => client.refused > 0)).toBe(true);
-    // SPEC §4: following again within 5 s of the database answering (slack for a loaded machine).
+    // docs/PROTOCOL.md §4: following again within 5 s of the database answering (slack for a loaded machine).
     expect(slowestRecovery).toBeLessThan(8_000);
     console.info(
       `[database-faults] 22 faults, ${acked.length} events acknowledged, ${unavailable} ingests answered 503, ` +

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEV_JWT_SECRET, DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
 import { type ServerProcess, spawnServer } from './support/built.js';
 
-// The server's sockets released whatever its clients do (SPEC §3 "Limits"), seen from outside:
+// The server's sockets released whatever its clients do (docs/PROTOCOL.md §3 "Limits"), seen from outside:
 // the built server in its own process, its file descriptors counted in /proc/<pid>/fd.
 
 const running: ServerProcess[] = [];

@@ -34,7 +34,7 @@ import { mountReady } from './routes/ready.js';
 import { mountRunLogs } from './routes/run-logs.js';
 import { createHub, type Hub } from './sse/hub.js';
 
-/** Limits and timing of the SSE stream; each maps to a SPEC §5 variable. */
+/** Limits and timing of the SSE stream; each maps to a docs/PROTOCOL.md §5 variable. */
 export interface StreamOptions {
   /** `SSE_KEEPALIVE_SECS` × 1000. @default 30000 */
   readonly keepAliveMs?: number;
@@ -50,12 +50,12 @@ export interface StreamOptions {
   readonly tickMs?: number;
   /**
    * Least time between two writes to the streams while events keep coming; what is appended
-   * meanwhile goes out in one write per stream (not a SPEC variable). @default 5
+   * meanwhile goes out in one write per stream (not a docs/PROTOCOL.md variable). @default 5
    */
   readonly flushIntervalMs?: number;
   /**
    * How long the log's tail may fail to follow before the instance ends its streams and refuses
-   * new ones with `503` (not a SPEC variable). @default 5000
+   * new ones with `503` (not a docs/PROTOCOL.md variable). @default 5000
    */
   readonly followGraceMs?: number;
 }
@@ -161,7 +161,7 @@ export function createApp(deps: AppDeps): IronflowApp {
   app.use(errorEnvelope(logger));
   app.use(requireHost());
   app.use(drain.middleware);
-  // Inside the SPEC's bound of the store timeout plus one second, with room to write the answer.
+  // Inside docs/PROTOCOL.md's bound of the store timeout plus one second, with room to write the answer.
   app.use(storeDeadline(storeTimeoutMs + 500));
   app.use(unmatchedEnvelope());
   app.use(router.routes());

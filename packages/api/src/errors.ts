@@ -1,7 +1,7 @@
 /**
  * The api's error catalogue: every client-facing failure has a stable code and status here, and
  * the error middleware renders any `ApiError` (or any error with `status`, `code` and
- * `expose: true`, as the other packages throw) into the SPEC's envelope.
+ * `expose: true`, as the other packages throw) into docs/PROTOCOL.md's envelope.
  */
 export interface ErrorDetail {
   readonly [key: string]: unknown;
@@ -43,7 +43,7 @@ export const unavailableFor = (message: string, retryAfterSeconds: number) =>
   new ApiError(503, 'SERVICE_UNAVAILABLE', message, undefined, { 'Retry-After': String(retryAfterSeconds) });
 export const internalError = () => new ApiError(500, 'INTERNAL_ERROR', 'internal server error');
 
-// Auth routes (SPEC §6).
+// Auth routes (docs/PROTOCOL.md §6).
 export const signUpDisabled = () =>
   new ApiError(403, 'SIGN_UP_DISABLED', 'sign-up is disabled on this server (set ALLOW_SIGN_UP=true)');
 export const userExists = (field: 'email' | 'username') =>

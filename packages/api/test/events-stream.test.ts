@@ -61,7 +61,7 @@ describe('GET /api/v1/events', () => {
       expect(frames[index]).toMatch(
         new RegExp(`^id: [a-z0-9]+-\\d{16}\\nevent: ${event.type}\\ndata: (.*)$`, 's'),
       );
-      // The same JSON, with U+2028/U+2029 written as escapes (SPEC §3).
+      // The same JSON, with U+2028/U+2029 written as escapes (docs/PROTOCOL.md §3).
       const json = JSON.stringify(event).replaceAll('\u2028', '\\u2028').replaceAll('\u2029', '\\u2029');
       expect(frames[index]?.split('\ndata: ')[1]).toBe(json);
     });

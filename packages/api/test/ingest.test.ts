@@ -75,7 +75,7 @@ describe('POST /api/v1/internal/events', () => {
     expect(srv.log.bounds().headSeq).toBe(0);
   });
 
-  it('rejects a status change the SPEC does not allow', async () => {
+  it('rejects a status change docs/PROTOCOL.md does not allow', async () => {
     const srv = await server();
     const response = await srv.ingest({
       type: 'run_status_changed',

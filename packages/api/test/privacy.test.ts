@@ -3,7 +3,7 @@ import { RUN_A, runCreated } from './support/sample-events.js';
 import { SseClient } from './support/sse-client.js';
 import { type TestServer, useTestServers } from './support/test-server.js';
 
-// SPEC §3: the three user_* kinds go only to admins and to the user they concern.
+// docs/PROTOCOL.md §3: the three user_* kinds go only to admins and to the user they concern.
 
 const ADMIN = '0193a1f2-0000-7000-8000-00000000000a';
 const ALICE = '0193a1f2-0000-7000-8000-0000000000a1';

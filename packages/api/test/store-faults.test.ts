@@ -67,7 +67,7 @@ async function post(url: string, body: unknown): Promise<Response> {
 }
 
 describe('GET /api/v1/ready', () => {
-  it('answers 200 with the SPEC body while the store answers and the tail follows (memory store)', async () => {
+  it('answers 200 with docs/PROTOCOL.md body while the store answers and the tail follows (memory store)', async () => {
     const srv = await server();
     const response = await fetch(`${srv.url}/api/v1/ready`);
     expect(response.status).toBe(200);

@@ -32,7 +32,7 @@ export interface AuthState {
  *
  * Failures are thrown, not rendered: `MissingTokenError` (no token) or `InvalidTokenError` (any
  * bad token, including a bad cookie next to a good header), each with `status` 401, `code`,
- * `expose: true` and the SPEC message, for the app's error middleware to render.
+ * `expose: true` and docs/PROTOCOL.md message, for the app's error middleware to render.
  *
  * Built on koa-jwt with `passthrough`, so its own 401s (generic message, plain text) never escape.
  *

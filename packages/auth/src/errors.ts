@@ -1,7 +1,7 @@
 /**
  * The auth package's error catalogue. Errors meant for clients carry `status`, a stable `code`,
  * `expose: true` and extra response `headers`; the api's error middleware renders them as
- * `{"error":{"code","message"}}`, so the messages here are the exact SPEC texts.
+ * `{"error":{"code","message"}}`, so the messages here are the exact docs/PROTOCOL.md texts.
  */
 export class AuthError extends Error {
   readonly expose = true;

@@ -9,7 +9,7 @@ export interface TokenSubject {
   readonly isAdmin: boolean;
 }
 
-/** The claims of an ironflow token, exactly as on the wire (SPEC section 6). */
+/** The claims of an ironflow token, exactly as on the wire (docs/PROTOCOL.md section 6). */
 export interface TokenClaims<T extends TokenType = TokenType> {
   /** The user's UUID (same as `user_id`). */
   readonly sub: string;

@@ -67,7 +67,7 @@ function assertSubject(subject: TokenSubject): void {
 }
 
 /**
- * Creates the token service that mints and verifies access and refresh tokens (SPEC section 6).
+ * Creates the token service that mints and verifies access and refresh tokens (docs/PROTOCOL.md section 6).
  * Options are checked here, so a bad secret or TTL fails at start-up rather than per request.
  *
  * @example

@@ -20,7 +20,7 @@ function expectInvalid(run: () => unknown): InvalidTokenError {
 }
 
 describe('createTokenService', () => {
-  it('mints an HS256 access token with exactly the SPEC claims and verifies it', () => {
+  it('mints an HS256 access token with exactly docs/PROTOCOL.md claims and verifies it', () => {
     const tokens = at(T0);
     const token = tokens.mintAccess(alice);
 

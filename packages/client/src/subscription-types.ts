@@ -8,7 +8,7 @@ import type { EventSourceConstructor, StreamFetch } from './event-source-like.js
  */
 export type SubscriptionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
-/** The payload of the stream's `gap` message (SPEC §3), with exactly its keys. */
+/** The payload of the stream's `gap` message (docs/PROTOCOL.md §3), with exactly its keys. */
 export interface GapNotice {
   /** The cursor the client asked to resume after. */
   readonly requested: string;

@@ -65,7 +65,7 @@ export class UnknownEventKindError extends EngineError {
   }
 }
 
-/** A run status change the SPEC transition table does not allow. Message: `invalid status change: a -> b`. */
+/** A run status change docs/PROTOCOL.md transition table does not allow. Message: `invalid status change: a -> b`. */
 export class InvalidStatusChangeError extends EngineError {
   override readonly name = 'InvalidStatusChangeError';
   declare readonly code: 'INVALID_STATUS_CHANGE';

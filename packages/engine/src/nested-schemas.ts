@@ -10,7 +10,7 @@ import {
   uuidField,
 } from './field-schemas.js';
 
-// The nested shapes of SPEC §2 and the closed string sets. Nested objects keep unknown keys after the
+// The nested shapes of docs/PROTOCOL.md §2 and the closed string sets. Nested objects keep unknown keys after the
 // known ones, like events do: they are upstream structs that newer producers may extend.
 
 /** Who must approve a gate: `required_approvers`, then `approver_groups` (default `[]`), then `reason`. */
@@ -67,7 +67,7 @@ export type ProviderWindowStatus = (typeof PROVIDER_WINDOW_STATUSES)[number];
 
 const utilizationMessage = expected('a number from 0 to 1');
 
-/** One rate-limit window of a provider account, fields in SPEC order. */
+/** One rate-limit window of a provider account, fields in documented order. */
 export const providerAccountWindowSchema = z.looseObject(
   {
     account_id: uuidField,

@@ -1,4 +1,4 @@
-/** Every status a run can have, in SPEC order. */
+/** Every status a run can have, in documented order. */
 export const RUN_STATUSES = Object.freeze([
   'pending',
   'running',
@@ -14,7 +14,7 @@ export const RUN_STATUSES = Object.freeze([
 /** The status of a run. */
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-// The SPEC transition table. A terminal status (completed, failed, cancelled, warning) has no entry
+// docs/PROTOCOL.md transition table. A terminal status (completed, failed, cancelled, warning) has no entry
 // here: it may only repeat itself, an idempotent re-send by a producer.
 const NEXT: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
   pending: Object.freeze(['running', 'cancelled']),
@@ -63,7 +63,7 @@ export function canChangeStatus(from: RunStatus, to: RunStatus): boolean {
 }
 
 /**
- * The statuses `from` may change to, in SPEC order: for a terminal status, itself only (its repeat);
+ * The statuses `from` may change to, in documented order: for a terminal status, itself only (its repeat);
  * empty for an unknown status.
  */
 export function allowedNextStatuses(from: RunStatus): readonly RunStatus[] {

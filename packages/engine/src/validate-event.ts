@@ -32,7 +32,7 @@ function shownType(type: unknown): string {
 }
 
 function unknownKind(type: unknown): EventIssue {
-  // A string is quoted as given (the SPEC's message); anything else as JSON, `undefined` when missing.
+  // A string is quoted as given (docs/PROTOCOL.md's message); anything else as JSON, `undefined` when missing.
   const text = typeof type === 'string' ? type : shownType(type);
   return { path: 'type', message: new UnknownEventKindError(text).message };
 }
@@ -62,7 +62,7 @@ function protoKeyPaths(fields: Record<string, unknown>, shape: object): string[]
 }
 
 /**
- * Validates one event against its kind's schema and returns it in canonical form: keys in SPEC order
+ * Validates one event against its kind's schema and returns it in canonical form: keys in documented order
  * (`type` first), UUIDs lowercase, times in UTC ending in `Z`, `at` now when absent, `error` null and
  * `labels` `{}` when absent (and every other upstream default), unknown keys kept after the known ones in
  * the order given. A `run_status_changed` must be an allowed change. `secrets_rotated` is refused like

@@ -6,7 +6,7 @@ import { WebhookDeliveryError } from './webhook-delivery-error.js';
 import { isRetryableStatus, retryDelayMs } from './webhook-retry.js';
 import { importWebhookKey, signWebhookBody } from './webhook-signature.js';
 
-/** The kinds a webhook receives unless told otherwise (SPEC: `WEBHOOK_EVENTS`). */
+/** The kinds a webhook receives unless told otherwise (docs/PROTOCOL.md: `WEBHOOK_EVENTS`). */
 export const DEFAULT_WEBHOOK_KINDS: readonly EventKind[] = Object.freeze([
   'run_status_changed',
   'step_failed',
@@ -104,7 +104,7 @@ function checkOptions(options: WebhookSubscriberOptions): void {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * The webhook side effect (SPEC §4) as a publisher subscriber: it POSTs each event's canonical JSON
+ * The webhook side effect (docs/PROTOCOL.md §4) as a publisher subscriber: it POSTs each event's canonical JSON
  * (`serializeEvent`, the same bytes as the SSE `data:`) to `url` with `content-type: application/json`,
  * `X-Ironflow-Event: <type>`, `X-Ironflow-Delivery: <uuid>` (stable across retries, for deduplication)
  * and, with a `secret`, `X-Signature-256: sha256=<hex HMAC-SHA256 of the body>`. A 2xx is success; a 5xx,

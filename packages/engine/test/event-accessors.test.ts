@@ -11,7 +11,7 @@ import {
 } from '../src/index.js';
 import { example, RUN_ID, STEP_ID, USER_ID } from './fixtures.js';
 
-// SPEC §2: the run is `run_id` for the 13 run-scoped kinds; the step is a non-null `step_id`; the user
+// docs/PROTOCOL.md §2: the run is `run_id` for the 13 run-scoped kinds; the step is a non-null `step_id`; the user
 // is `user_id` for the user_* kinds only. Written out independently of the implementation.
 const EXPECTED: Record<string, { run: string | null; step: string | null; user: string | null }> = {
   run_created: { run: RUN_ID, step: null, user: null },

@@ -36,7 +36,7 @@ describe('generated event documentation', () => {
     expect(engine.eventCatalog.map((info) => info.kind)).toEqual(engine.EVENT_KINDS);
   });
 
-  it('names the defaults of SPEC §2', () => {
+  it('names the defaults of docs/PROTOCOL.md §2', () => {
     const defaults = Object.fromEntries(
       engine.eventCatalog.flatMap((info) =>
         info.fields.filter((f) => f.default !== null).map((f) => [`${info.kind}.${f.name}`, f.default]),

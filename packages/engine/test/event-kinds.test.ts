@@ -10,7 +10,7 @@ import {
   UnknownEventKindError,
 } from '../src/index.js';
 
-const SPEC_KINDS = [
+const PROTOCOL_KINDS = [
   'run_created',
   'run_status_changed',
   'run_failed',
@@ -35,19 +35,19 @@ const SPEC_KINDS = [
 
 describe('event kinds', () => {
   it("lists the 20 streamed kinds in upstream's ALL order", () => {
-    expect(EVENT_KINDS).toEqual(SPEC_KINDS);
+    expect(EVENT_KINDS).toEqual(PROTOCOL_KINDS);
     expect(Object.isFrozen(EVENT_KINDS)).toBe(true);
   });
 
   it('parses and prints every kind as its exact type string', () => {
-    for (const text of SPEC_KINDS) {
+    for (const text of PROTOCOL_KINDS) {
       expect(isEventKind(text)).toBe(true);
       expect(printEventKind(parseEventKind(text))).toBe(text);
     }
   });
 
   it.each(['', 'Run_Created', ' run_created', 'run-created', 'constructor', '__proto__', 'toString'])(
-    'rejects %j with the exact SPEC message',
+    'rejects %j with the exact docs/PROTOCOL.md message',
     (text) => {
       expect(isEventKind(text)).toBe(false);
       expect(() => parseEventKind(text)).toThrow(new UnknownEventKindError(text, EVENT_KINDS));
@@ -66,7 +66,7 @@ describe('event kinds', () => {
 
   it('accepts secrets_rotated in lists only: it is never streamed', () => {
     expect(AUDIT_ONLY_EVENT_KINDS).toEqual(['secrets_rotated']);
-    expect(EVENT_KIND_NAMES).toEqual([...SPEC_KINDS, 'secrets_rotated']);
+    expect(EVENT_KIND_NAMES).toEqual([...PROTOCOL_KINDS, 'secrets_rotated']);
     expect(isEventKind('secrets_rotated')).toBe(false);
     expect(() => parseEventKind('secrets_rotated')).toThrowError('unknown event kind: secrets_rotated');
     expect(parseEventKindList('secrets_rotated')).toEqual(['secrets_rotated']);

@@ -1,4 +1,4 @@
-// One realistic event of each kind, already in canonical form (keys in SPEC order, lowercase UUIDs,
+// One realistic event of each kind, already in canonical form (keys in documented order, lowercase UUIDs,
 // UTC times ending in Z), written as JSON text so the round-trip compares exact bytes.
 export const RUN_ID = '0190a8e4-7c1f-7b3a-9d2e-4f5a6b7c8d9e';
 export const STEP_ID = '0190a8e4-8a02-7c44-b1d0-2e3f4a5b6c7d';

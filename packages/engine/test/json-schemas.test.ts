@@ -43,7 +43,7 @@ describe('eventJsonSchemas', () => {
     expect(validateAny(wire(kind)), JSON.stringify(validateAny.errors)).toBe(true);
   });
 
-  it('requires every field the schema lists, in SPEC order, nullable ones included', () => {
+  it('requires every field the schema lists, in documented order, nullable ones included', () => {
     for (const kind of EVENT_KINDS) {
       expect(eventJsonSchemas[kind].required).toEqual(Object.keys(exampleEvents[kind]));
     }

@@ -283,7 +283,7 @@ function invalidValue(field: string, kind: EventKind): fc.Arbitrary<unknown> {
   }
 }
 
-/** Fields with a default (SPEC §2, written out): `at` on every kind, and these. */
+/** Fields with a default (docs/PROTOCOL.md §2, written out): `at` on every kind, and these. */
 const DEFAULTED: Readonly<Record<string, readonly string[]>> = {
   run_status_changed: ['error', 'labels'],
   run_failed: ['error', 'labels'],
@@ -379,7 +379,7 @@ describe('validateEvent, property-based', () => {
         const first = validateEvent(input, { now: NOW });
         if (!first.ok) throw new Error(`rejected ${JSON.stringify(input)}: ${JSON.stringify(first.issues)}`);
         const event = first.event as unknown as Record<string, unknown>;
-        // Keys: `type` first, then the SPEC order, every field present, then the unknown ones in the order given.
+        // Keys: `type` first, then the documented order, every field present, then the unknown ones in the order given.
         const known = fieldsOf(input.type as EventKind);
         const extras = Object.keys(input).filter((key) => key.startsWith('x_'));
         expect(Object.keys(event)).toEqual(['type', ...known, ...extras]);

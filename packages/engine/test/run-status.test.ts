@@ -7,8 +7,8 @@ import {
   type RunStatus,
 } from '../src/index.js';
 
-// The SPEC §2 table, written out independently of the implementation.
-const SPEC_STATUSES = [
+// docs/PROTOCOL.md §2 table, written out independently of the implementation.
+const PROTOCOL_STATUSES = [
   'pending',
   'running',
   'completed',
@@ -20,7 +20,7 @@ const SPEC_STATUSES = [
   'sleeping',
 ];
 // A terminal status may repeat itself (an idempotent re-send), so its row is itself.
-const SPEC_ALLOWED: Record<string, string[]> = {
+const PROTOCOL_ALLOWED: Record<string, string[]> = {
   pending: ['running', 'cancelled'],
   running: ['completed', 'failed', 'retrying', 'cancelled', 'awaiting_approval', 'warning', 'sleeping'],
   retrying: ['running', 'failed', 'cancelled'],
@@ -31,20 +31,20 @@ const SPEC_ALLOWED: Record<string, string[]> = {
   cancelled: ['cancelled'],
   warning: ['warning'],
 };
-const SPEC_TERMINAL = ['completed', 'failed', 'cancelled', 'warning'];
+const PROTOCOL_TERMINAL = ['completed', 'failed', 'cancelled', 'warning'];
 
-const allowed = Object.entries(SPEC_ALLOWED).flatMap(([from, tos]) =>
+const allowed = Object.entries(PROTOCOL_ALLOWED).flatMap(([from, tos]) =>
   tos.map((to) => [from, to] as [RunStatus, RunStatus]),
 );
-const forbidden = SPEC_STATUSES.flatMap((from) =>
-  SPEC_STATUSES.filter((to) => !SPEC_ALLOWED[from]?.includes(to)).map(
+const forbidden = PROTOCOL_STATUSES.flatMap((from) =>
+  PROTOCOL_STATUSES.filter((to) => !PROTOCOL_ALLOWED[from]?.includes(to)).map(
     (to) => [from, to] as [RunStatus, RunStatus],
   ),
 );
 
 describe('run status', () => {
-  it('lists the SPEC statuses in order', () => {
-    expect(RUN_STATUSES).toEqual(SPEC_STATUSES);
+  it('lists docs/PROTOCOL.md statuses in order', () => {
+    expect(RUN_STATUSES).toEqual(PROTOCOL_STATUSES);
   });
 
   it('has 23 allowed changes (2 + 7 + 3 + 4 + 3, plus 4 terminal repeats)', () => {
@@ -65,12 +65,12 @@ describe('run status', () => {
     expect(canChangeStatus(from, to)).toBe(false);
   });
 
-  it.each(SPEC_STATUSES as RunStatus[])('allowedNextStatuses(%s) is the SPEC row', (from) => {
-    expect([...allowedNextStatuses(from)].sort()).toEqual([...(SPEC_ALLOWED[from] ?? [])].sort());
+  it.each(PROTOCOL_STATUSES as RunStatus[])('allowedNextStatuses(%s) is docs/PROTOCOL.md row', (from) => {
+    expect([...allowedNextStatuses(from)].sort()).toEqual([...(PROTOCOL_ALLOWED[from] ?? [])].sort());
   });
 
-  it.each(SPEC_STATUSES as RunStatus[])('isTerminalStatus(%s)', (status) => {
-    expect(isTerminalStatus(status)).toBe(SPEC_TERMINAL.includes(status));
+  it.each(PROTOCOL_STATUSES as RunStatus[])('isTerminalStatus(%s)', (status) => {
+    expect(isTerminalStatus(status)).toBe(PROTOCOL_TERMINAL.includes(status));
   });
 
   it('answers false / [] for strings that are not statuses', () => {

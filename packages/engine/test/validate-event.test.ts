@@ -316,7 +316,7 @@ describe('validateEvent: rejections', () => {
     expect(issues[0]?.message).toMatch(message);
   });
 
-  // SPEC §2's defaults, written out: every other field is required.
+  // docs/PROTOCOL.md §2's defaults, written out: every other field is required.
   const DEFAULTED: Record<string, string[]> = {
     run_status_changed: ['error', 'labels'],
     run_failed: ['error', 'labels'],

@@ -163,7 +163,7 @@ describe('createWebhookSubscriber', () => {
     expect(seen).toHaveLength(2);
   });
 
-  it('subscribes to the SPEC default kinds under the name "webhook"', () => {
+  it('subscribes to docs/PROTOCOL.md default kinds under the name "webhook"', () => {
     const webhook = createWebhookSubscriber({ url: 'https://hooks.example.com/x' });
     expect(webhook.kinds).toEqual(['run_status_changed', 'step_failed']);
     expect(webhook.kinds).toEqual(DEFAULT_WEBHOOK_KINDS);

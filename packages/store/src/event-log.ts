@@ -23,7 +23,7 @@ export interface EventLogReadOptions {
   afterSeq: number;
   /** Only events of this run (compared in lower case); `user_*` events have no run. */
   runId?: string | undefined;
-  /** Only events of these kinds; omitted or empty means every kind (as `types=` in the SPEC). */
+  /** Only events of these kinds; omitted or empty means every kind (as `types=` in docs/PROTOCOL.md). */
   kinds?: readonly EventKindName[] | undefined;
   /** At most this many events; a non-negative integer. */
   limit: number;
@@ -88,7 +88,7 @@ export interface EventLogBounds {
 }
 
 /**
- * Whether the log's tail follows what is appended (SPEC §4 "Faults"). The memory log always
+ * Whether the log's tail follows what is appended (docs/PROTOCOL.md §4 "Faults"). The memory log always
  * does; the PostgreSQL log does while its LISTEN connection is up and the catch-up after it
  * succeeded, and not while it reconnects or retries.
  */
@@ -105,7 +105,7 @@ export interface TailStatus {
 export type EventLogListener = (batch: readonly StoredEvent[]) => void;
 
 /**
- * The durable, ordered event log: the single source of event order (SPEC section 4).
+ * The durable, ordered event log: the single source of event order (docs/PROTOCOL.md section 4).
  * Every backend passes the shared contract suite `describeEventLog`.
  */
 export interface EventLog {

@@ -1,4 +1,4 @@
-// The auth calls the page makes (SPEC §6). Cookies carry the session, so nothing here holds a token.
+// The auth calls the page makes (docs/PROTOCOL.md §6). Cookies carry the session, so nothing here holds a token.
 
 /** The signed-in user, as far as the page needs to know. */
 export interface SessionUser {
@@ -6,7 +6,7 @@ export interface SessionUser {
   readonly isAdmin: boolean;
 }
 
-/** A non-2xx answer, with the SPEC §7 envelope's code and message when the body has one. */
+/** A non-2xx answer, with docs/PROTOCOL.md §7 envelope's code and message when the body has one. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,

@@ -1,6 +1,6 @@
 import { type IronflowEvent, validateEvent } from '@ironflow/engine';
 
-/** The `event: gap` notice (SPEC §3): the stream could not resume exactly from `requested`. */
+/** The `event: gap` notice (docs/PROTOCOL.md §3): the stream could not resume exactly from `requested`. */
 export interface GapNotice {
   readonly requested: string;
   readonly resumed_after: string | null;

@@ -1,4 +1,4 @@
-/** How a stream client authenticates (SPEC §6): the cookie first, else the bearer token. */
+/** How a stream client authenticates (docs/PROTOCOL.md §6): the cookie first, else the bearer token. */
 export const securitySchemes = {
   cookieToken: {
     type: 'httpApiKey',

@@ -2,7 +2,7 @@ import { AUDIT_ONLY_EVENT_KINDS, EVENT_KINDS, type JsonSchema } from '@ironflow/
 
 const CURSOR = 'A cursor from an earlier `id:` (opaque text), or `earliest` for all retained history.';
 
-/** The query filters of `GET /api/v1/events` (SPEC §3), as the HTTP binding's `query` schema. */
+/** The query filters of `GET /api/v1/events` (docs/PROTOCOL.md §3), as the HTTP binding's `query` schema. */
 export const streamQuerySchema: JsonSchema = {
   type: 'object',
   properties: {

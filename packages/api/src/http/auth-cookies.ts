@@ -11,7 +11,7 @@ export interface AuthCookiesOptions {
   readonly refreshMaxAgeSeconds: number;
 }
 
-/** Writes and clears the two session cookies with the SPEC §6 attributes. */
+/** Writes and clears the two session cookies with docs/PROTOCOL.md §6 attributes. */
 export interface AuthCookies {
   set(ctx: Context, accessToken: string, refreshToken: string): void;
   clear(ctx: Context): void;

@@ -2,7 +2,7 @@ import { EVENT_KINDS } from '@ironflow/engine';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { HubMetrics } from '../sse/hub-metrics.js';
 
-/** The app's Prometheus metrics (SPEC §5), in a registry of its own per app. */
+/** The app's Prometheus metrics (docs/PROTOCOL.md §5), in a registry of its own per app. */
 export interface PrometheusMetrics {
   readonly registry: Registry;
   readonly hub: HubMetrics;

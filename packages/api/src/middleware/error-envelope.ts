@@ -26,7 +26,7 @@ interface ExposedError {
 /**
  * The one place errors become responses: an exposed client error keeps its code, message and
  * details; anything else is logged with its cause and answered `500 INTERNAL_ERROR` without
- * internals (SPEC §7).
+ * internals (docs/PROTOCOL.md §7).
  */
 export function errorEnvelope(logger: AppLogger): Middleware {
   return async (ctx, next) => {

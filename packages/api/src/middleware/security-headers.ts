@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 
-/** The security headers every response carries (SPEC §5), also for answers made outside Koa. */
+/** The security headers every response carries (docs/PROTOCOL.md §5), also for answers made outside Koa. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
@@ -9,7 +9,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Referrer-Policy': 'no-referrer',
 };
 
-/** Sets the SPEC §5 security headers before anything else runs, so errors and streams carry them. */
+/** Sets docs/PROTOCOL.md §5 security headers before anything else runs, so errors and streams carry them. */
 export function securityHeaders(): Middleware {
   return async (ctx, next) => {
     ctx.set(SECURITY_HEADERS);

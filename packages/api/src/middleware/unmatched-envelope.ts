@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 import { methodNotAllowed, notFound, notImplemented } from '../errors.js';
 
 /**
- * Turns what no route answered into the SPEC's envelope: Koa's bare `404`, and the router's
+ * Turns what no route answered into docs/PROTOCOL.md's envelope: Koa's bare `404`, and the router's
  * `405`/`501` (which already set `Allow`).
  */
 export function unmatchedEnvelope(): Middleware {

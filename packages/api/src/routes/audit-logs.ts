@@ -17,7 +17,7 @@ export interface AuditLogsDeps {
 }
 
 /**
- * `GET /api/v1/audit-logs` (SPEC §3b), admins only: the retained events newest first, a page at a
+ * `GET /api/v1/audit-logs` (docs/PROTOCOL.md §3b), admins only: the retained events newest first, a page at a
  * time with the total. Each item's `payload` is the event's stored JSON, spliced in as is: the
  * same bytes as the stream's `data:`, so every kind comes back value for value.
  */

@@ -21,7 +21,7 @@ export interface AuthRoutesDeps {
   readonly signInRateLimit?: SignInRateLimitOptions;
 }
 
-/** Mounts the five routes under `/api/v1/auth` (SPEC §6). */
+/** Mounts the five routes under `/api/v1/auth` (docs/PROTOCOL.md §6). */
 export function mountAuthRoutes(router: Router, deps: AuthRoutesDeps): void {
   const production = deps.environment === 'production';
   const cookies = createAuthCookies({

@@ -4,7 +4,7 @@ import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 
 /**
  * `GET /metrics`: Prometheus text. `guard` (the worker-token check) is passed in production;
- * in development the endpoint is open (SPEC §5).
+ * in development the endpoint is open (docs/PROTOCOL.md §5).
  */
 export function mountMetrics(router: Router, metrics: PrometheusMetrics, guard: Middleware | null): void {
   const scrape: Middleware = async (ctx) => {

@@ -28,7 +28,7 @@ interface LogLineFields {
 }
 
 /**
- * `GET /api/v1/runs/{run_id}/logs` (SPEC §3b): a run's `log_line`s as log entries, oldest first,
+ * `GET /api/v1/runs/{run_id}/logs` (docs/PROTOCOL.md §3b): a run's `log_line`s as log entries, oldest first,
  * a page at a time from the log's per-run index. `next_cursor` is the cursor of the page's last
  * line (opaque to clients), `null` on the last page.
  */

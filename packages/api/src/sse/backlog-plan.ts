@@ -2,7 +2,7 @@ import { type EventKindName, userIdOf } from '@ironflow/engine';
 import type { EventLog } from '@ironflow/store';
 import type { ResumePlan } from './resume-plan.js';
 
-/** The most events `backlog` may ask for (SPEC §3). */
+/** The most events `backlog` may ask for (docs/PROTOCOL.md §3). */
 export const MAX_BACKLOG = 10_000;
 
 /** Whose stream the backlog is for, and its filters. */

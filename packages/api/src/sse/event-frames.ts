@@ -5,7 +5,7 @@ import type { GapNotice } from './resume-plan.js';
 /** Written after a stream's silence; one shared buffer for every stream. */
 export const KEEP_ALIVE = Buffer.from(formatSseComment('keep-alive'));
 
-/** Written just before a stream ends because its credential expired (SPEC §3 "Limits"). */
+/** Written just before a stream ends because its credential expired (docs/PROTOCOL.md §3 "Limits"). */
 export const CREDENTIALS_EXPIRED = Buffer.from(formatSseComment('credentials expired'));
 
 /** What a stream receives at once on opening: the reconnection hint and a comment. */
@@ -32,7 +32,7 @@ const LINE_SEPARATORS = /[\u2028\u2029]/g;
 
 /**
  * JSON leaves U+2028 and U+2029 raw inside strings, and some clients split lines on them: the
- * SPEC has `data:` carry them as `\u2028` and `\u2029`, which is the same JSON value.
+ * docs/PROTOCOL.md has `data:` carry them as `\u2028` and `\u2029`, which is the same JSON value.
  */
 export function escapeLineSeparators(json: string): string {
   return json.replace(LINE_SEPARATORS, (separator) => (separator === '\u2028' ? '\\u2028' : '\\u2029'));

@@ -61,7 +61,7 @@ export interface Hub {
 /**
  * How long a stream the server ended may keep its connection: a client that neither reads the
  * end nor closes its side (a half-open or stalled peer) is cut after this, so that with the
- * shared timer's period (at most `tickMs`) its socket is released within the SPEC's 5 seconds.
+ * shared timer's period (at most `tickMs`) its socket is released within docs/PROTOCOL.md's 5 seconds.
  */
 export const RELEASE_GRACE_MS = 2_000;
 /** Replay writes its frames in chunks of about this many characters. */
@@ -461,7 +461,7 @@ function emptyWindow(): FlushWindow {
 /** A client resetting its HTTP/2 stream is a hang-up, seen through 'close'. */
 function ignoreStreamError(): void {}
 
-/** `user_*` events reach admins and the user they concern only (SPEC §3). */
+/** `user_*` events reach admins and the user they concern only (docs/PROTOCOL.md §3). */
 function maySee(subscriber: StreamSubscriber, userId: string): boolean {
   return subscriber.isAdmin || subscriber.userId === userId;
 }

@@ -7,7 +7,7 @@ export type ResumeRequest =
   | { readonly kind: 'earliest' }
   | { readonly kind: 'cursor'; readonly text: string; readonly epoch: string; readonly seq: number };
 
-/** The `gap` message's payload, with exactly the SPEC's keys. */
+/** The `gap` message's payload, with exactly docs/PROTOCOL.md's keys. */
 export interface GapNotice {
   readonly type: 'gap';
   readonly requested: string;
@@ -35,7 +35,7 @@ export function parseResumeRequest(text: string | undefined): ResumeRequest {
 }
 
 /**
- * Decides where a stream starts, against the log's current bounds (SPEC §3 "Resume"): exact
+ * Decides where a stream starts, against the log's current bounds (docs/PROTOCOL.md §3 "Resume"): exact
  * resume when the cursor is retained; otherwise a `gap` notice and everything retained; a
  * cursor ahead of the log is treated as "now".
  *

@@ -73,7 +73,7 @@ export async function startStreamServer(options: StreamServerOptions = {}): Prom
     async ingest(events) {
       const response = await postWithoutKeepAlive(`${url}/api/v1/internal/events`, JSON.stringify(events));
       if (response.status !== 202) throw new Error(`ingest: ${response.status} ${response.body}`);
-      // A batch gets consecutive seqs (SPEC §4), so its cursors follow from the first one.
+      // A batch gets consecutive seqs (docs/PROTOCOL.md §4), so its cursors follow from the first one.
       const { data } = JSON.parse(response.body) as { data: { first_id: string } };
       const first = parseCursor(data.first_id);
       return events.map((_, index) => formatCursor(first.epoch, first.seq + index));

@@ -17,13 +17,13 @@ import { createTail, type ListenerErrorHandler, reportToConsole } from './tail.j
 /** Options of {@link createMemoryEventLog}. */
 export interface MemoryEventLogOptions {
   /**
-   * How many of the newest events the log retains (SPEC `EVENT_HISTORY_LIMIT`); older ones are
+   * How many of the newest events the log retains (docs/PROTOCOL.md `EVENT_HISTORY_LIMIT`); older ones are
    * evicted as new ones are appended.
    * @default 100_000
    */
   historyLimit?: number;
   /**
-   * The most bytes of event JSON (UTF-8, as sent on the wire) the log retains (SPEC
+   * The most bytes of event JSON (UTF-8, as sent on the wire) the log retains (docs/PROTOCOL.md
    * `EVENT_HISTORY_BYTES`); the oldest events are evicted first. With the count bound it keeps
    * any sequence of accepted appends from exhausting the heap. The process holds each event
    * twice (its JSON and the parsed event), so budget about twice this for the heap.

@@ -17,7 +17,7 @@ export interface PostgresConnectionOptions {
   /**
    * For a pool the backend creates: the connect timeout, and the statement timeout both on the
    * server (`statement_timeout`) and in the client (`query_timeout`, which also ends a wait on a
-   * connection that went silent), in ms (SPEC `DATABASE_TIMEOUT_MS`). A failure past it rejects
+   * connection that went silent), in ms (docs/PROTOCOL.md `DATABASE_TIMEOUT_MS`). A failure past it rejects
    * with `StoreUnavailableError`. A caller's pool keeps its own settings.
    * @default 5000
    */

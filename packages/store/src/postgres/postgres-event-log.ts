@@ -32,7 +32,7 @@ export interface PostgresEventLogOptions extends PostgresConnectionOptions {
    */
   schema?: string;
   /**
-   * Events older than this are pruned (SPEC `EVENT_RETENTION_HOURS`).
+   * Events older than this are pruned (docs/PROTOCOL.md `EVENT_RETENTION_HOURS`).
    * @default 168
    */
   retentionHours?: number;

@@ -37,7 +37,7 @@ async function readPaged(
 }
 
 /**
- * The behaviour every `EventLog` backend must show (SPEC sections 3 and 4). Backends whose
+ * The behaviour every `EventLog` backend must show (docs/PROTOCOL.md sections 3 and 4). Backends whose
  * retention is not by count should still honour `historyLimit` by the time `prune()` resolves.
  */
 export function describeEventLog(name: string, makeLog: MakeEventLog): void {
