@@ -121,6 +121,7 @@ export function createApp(deps: AppDeps): IronflowApp {
   const metrics = createPrometheusMetrics();
   const hub = createHub({ log: deps.log, logger, metrics: metrics.hub, ...deps.stream });
   metrics.watchConnections(() => hub.size);
+  metrics.watchTail(() => deps.log.tailStatus());
   const authenticate = createAuthMiddleware({ secret: deps.jwtSecret }) as Koa.Middleware<AuthState>;
   const authenticateWorker = createWorkerAuthMiddleware(deps.workerToken);
   const append = createEventSink(deps.log, deps.publisher, (stored) =>

@@ -201,7 +201,12 @@ describe('an instance whose tail cannot follow the log', () => {
     expect(body.error.code).toBe('SERVICE_UNAVAILABLE');
     expect(body.error.message).toContain('has not followed the event log');
 
+    const metrics = await (await fetch(`${srv.url}/metrics`)).text();
+    expect(metrics).toMatch(/^ironflow_log_tail_following 0$/m);
+    expect(metrics).toMatch(/^ironflow_sse_streams_closed_total\{reason="unavailable"\} 2$/m);
+
     state.tail = { following: true, sinceMs: Date.now(), reason: null };
+    expect(await (await fetch(`${srv.url}/metrics`)).text()).toMatch(/^ironflow_log_tail_following 1$/m);
     const again = await SseClient.open(`${srv.url}/api/v1/events`, auth);
     expect(again.status).toBe(200);
     await srv.ingest([runCreated(RUN_A, 'after')]);

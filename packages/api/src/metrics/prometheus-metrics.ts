@@ -1,4 +1,5 @@
 import { EVENT_KINDS } from '@ironflow/engine';
+import type { TailStatus } from '@ironflow/store';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { HubMetrics } from '../sse/hub-metrics.js';
 
@@ -12,6 +13,8 @@ export interface PrometheusMetrics {
   ingestRejected(code: string): void;
   /** Makes the connection gauge read the hub's live count at scrape time. */
   watchConnections(count: () => number): void;
+  /** Makes the tail gauges read the log's `tailStatus()` at scrape time. */
+  watchTail(status: () => TailStatus): void;
 }
 
 /**
@@ -30,6 +33,23 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     registers,
     collect() {
       this.set(connectionCount());
+    },
+  });
+  let tailStatus = (): TailStatus => ({ following: true, sinceMs: Date.now(), reason: null });
+  new Gauge({
+    name: 'ironflow_log_tail_following',
+    help: "1 while the log's tail follows the log (every committed event reaches the streams), else 0.",
+    registers,
+    collect() {
+      this.set(tailStatus().following ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'ironflow_log_tail_state_seconds',
+    help: 'Seconds since the tail last started or stopped following the log.',
+    registers,
+    collect() {
+      this.set(Math.max(0, (Date.now() - tailStatus().sinceMs) / 1000));
     },
   });
   const opened = new Counter({
@@ -103,6 +123,9 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     ingestRejected: (code) => rejected.inc({ code }),
     watchConnections(count) {
       connectionCount = count;
+    },
+    watchTail(status) {
+      tailStatus = status;
     },
   };
 }
