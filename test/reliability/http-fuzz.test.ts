@@ -38,7 +38,10 @@ function judge(request: RawRequest, size: number, response: RawResponse): string
   if (response.headers['x-request-id'] === undefined) {
     // Refused by Node's HTTP parser before the app ran (malformed request line or headers, headers
     // over 16 KiB): Node answers 400 or 431 with no body and closes. The app never sees these.
-    return response.status === 400 || response.status === 431 ? null : `parser-level ${response.status}`;
+    if (response.status === 400 || response.status === 431) return null;
+    // CONNECT never reaches the app either: the server answers it 501 itself, in the envelope
+    // (checked below).
+    if (!(response.status === 501 && request.method === 'CONNECT')) return `parser-level ${response.status}`;
   }
   try {
     const parsed = JSON.parse(response.body.toString('utf8')) as {

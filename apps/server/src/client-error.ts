@@ -26,8 +26,18 @@ export function answerConnect(_req: unknown, socket: Duplex): void {
   answerRaw(socket, 501, 'NOT_IMPLEMENTED', 'method not implemented');
 }
 
-/** Writes one complete HTTP/1.1 error response in the envelope and closes the connection. */
+// How long a refused client may take to read the answer and close before its socket is destroyed.
+const RELEASE_GRACE_MS = 2_000;
+
+/**
+ * Writes one complete HTTP/1.1 error response in the envelope and closes the connection. The
+ * socket is destroyed after a grace whatever the client does: a CONNECT's socket is no longer
+ * the HTTP server's, so a client that kept its half open would hold `server.close()` forever.
+ */
 function answerRaw(socket: Duplex, status: number, code: string, message: string): void {
+  const release = setTimeout(() => socket.destroy(), RELEASE_GRACE_MS);
+  release.unref();
+  socket.once('close', () => clearTimeout(release));
   const body = JSON.stringify({ error: { code, message } });
   const headers = Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`);
   socket.end(
