@@ -30,15 +30,11 @@ describe.skipIf(adminUrl === '')('Caddy (deploy/caddy) in front of two instances
     ({ instances, workerToken } = await startInstancePair(database.url));
     const [first, second] = instances;
     const { cert, key } = await selfSignedCertificate(dir);
-    // The file's active health check asks /api/v1/ready; an instance without that route (404)
-    // would count as down, so older builds are checked on the liveness route instead.
-    const ready = await fetch(`${first.url}/api/v1/ready`);
     caddy = await startCaddy(dir, SITE, (port) => ({
       IRONFLOW_SITE: `https://127.0.0.1:${port}`,
       IRONFLOW_TLS: `tls ${cert} ${key}`,
       IRONFLOW_INSTANCE_1: first.address,
       IRONFLOW_INSTANCE_2: second.address,
-      ...(ready.status === 404 ? { IRONFLOW_HEALTH_URI: '/api/v1/health-check' } : {}),
     }));
     browser = await launchChromium();
   });
