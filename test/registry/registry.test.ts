@@ -12,8 +12,10 @@ import { type Registry, startVerdaccio } from './support/verdaccio.js';
 // 127.0.0.1, then installs @ironflow/engine and @ironflow/client from it with npm, pnpm and yarn in
 // projects outside the workspace, uses them from ESM and CommonJS, typechecks a typed consumer with
 // TypeScript 5.4, 5.9 and 7, and runs a consumer against the built server. Needs `pnpm run build`.
-// Third-party packages come through Verdaccio from the npm client's registry; what Verdaccio and the
-// package managers download is cached in CACHE between runs, never the @ironflow packages.
+// Third-party packages come through Verdaccio (its storage is this run's own, so concurrent runs on one
+// machine cannot disturb each other) from the npm client's registry; the package managers' own
+// caches are kept in CACHE between runs (content-addressed, so a cached tarball is always the one the
+// registry names). The @ironflow packages get a version unique to the run, so no cache can serve them.
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -98,7 +100,7 @@ beforeAll(async () => {
   registry = await startVerdaccio({
     bin: path.join(root, 'node_modules/verdaccio/bin/verdaccio'),
     workDir: work,
-    storageDir: path.join(CACHE, 'verdaccio-storage'),
+    storageDir: path.join(work, 'verdaccio-storage'),
     uplink,
   });
 
@@ -142,7 +144,7 @@ beforeAll(async () => {
       env: { PATH: process.env.PATH ?? '' },
     })
   ).stdout.trim();
-}, 170_000);
+}, 240_000);
 
 afterAll(async () => {
   if (server && server.exitCode === null) {
@@ -217,7 +219,7 @@ describe('published to a registry and installed from it', () => {
       }).catch((error: Error) => ({ stdout: error.message, stderr: '' }));
       expect({ typescript: label, output: checked.stdout.trim() }).toEqual({ typescript: label, output: '' });
     }
-  }, 150_000);
+  }, 240_000);
 
   it('pnpm: installs, imports (ESM and require), runs against the built server', async () => {
     const dir = await consumerProject('pnpm-consumer');
@@ -233,32 +235,27 @@ describe('published to a registry and installed from it', () => {
       { cwd: dir, env: env() },
     );
     await useInstalled(dir);
-  }, 120_000);
+  }, 180_000);
 
   it('yarn: installs, imports (ESM and require), runs against the built server', async () => {
-    // Yarn itself comes from the registry too (no corepack): installed once into the cache.
-    const yarnHome = path.join(CACHE, `yarn-${YARN}`);
+    // Yarn itself comes from the registry too (no corepack), through the npm cache.
+    const yarnHome = path.join(work, `yarn-${YARN}`);
     const yarn = path.join(yarnHome, 'node_modules/yarn/bin/yarn.js');
-    if (!(await readFile(yarn).catch(() => null))) {
-      await mkdir(yarnHome, { recursive: true });
-      await run(
-        'npm',
-        [
-          'install',
-          '--prefix',
-          yarnHome,
-          '--no-audit',
-          '--no-fund',
-          `yarn@${YARN}`,
-          '--registry',
-          registry.url,
-        ],
-        {
-          cwd: yarnHome,
-          env: env(),
-        },
-      );
-    }
+    await mkdir(yarnHome, { recursive: true });
+    await run(
+      'npm',
+      [
+        'install',
+        '--prefix',
+        yarnHome,
+        '--no-audit',
+        '--no-fund',
+        `yarn@${YARN}`,
+        '--registry',
+        registry.url,
+      ],
+      { cwd: yarnHome, env: env() },
+    );
     const dir = await consumerProject('yarn-consumer');
     await run(
       process.execPath,
@@ -275,5 +272,5 @@ describe('published to a registry and installed from it', () => {
       { cwd: dir, env: env() },
     );
     await useInstalled(dir);
-  }, 120_000);
+  }, 180_000);
 });

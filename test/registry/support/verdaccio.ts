@@ -22,10 +22,9 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Starts Verdaccio with a config in `workDir`. Packages other than `@ironflow/*` are proxied from
- * `uplink` (the npm client's own registry) and cached in `storageDir`, which the caller may keep
- * between runs; `@ironflow/*` is never proxied and is wiped first, so it only holds what this run
- * publishes.
+ * Starts Verdaccio with a config in `workDir` and its storage in `storageDir`. Packages other than
+ * `@ironflow/*` are proxied from `uplink` (the npm client's own registry); `@ironflow/*` is never
+ * proxied and is wiped first, so it only holds what this run publishes.
  */
 export async function startVerdaccio(options: {
   readonly bin: string;
