@@ -1,5 +1,5 @@
 // Bundled for the browser by the pack test: every import must resolve without Node built-ins.
-import { subscribe } from '@ironflow/client';
+import { createIngestClient, subscribe } from '@ironflow/client';
 import {
   createWebhookSubscriber,
   eventJsonSchemas,
@@ -7,4 +7,11 @@ import {
   verifyWebhookSignature,
 } from '@ironflow/engine';
 
-export { createWebhookSubscriber, eventJsonSchemas, subscribe, validateEvent, verifyWebhookSignature };
+export {
+  createIngestClient,
+  createWebhookSubscriber,
+  eventJsonSchemas,
+  subscribe,
+  validateEvent,
+  verifyWebhookSignature,
+};

@@ -131,6 +131,7 @@ describe('the packed packages', () => {
     expect(result.warnings).toEqual([]);
     const code = result.outputFiles[0]?.text ?? '';
     expect(code).toContain('x-signature-256');
+    expect(code).toContain('idempotency-key');
     expect(code).not.toMatch(/from\s*["']node:|require\(["']node:/);
   });
 });
