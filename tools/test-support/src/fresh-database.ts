@@ -22,7 +22,12 @@ export function freshDatabase(prefix: string): FreshDatabase {
   return {
     url: url.toString(),
     create: () => psql(`CREATE DATABASE ${name}`),
-    drop: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    // A drop that times out on a loaded machine leaves a uniquely named database behind; that
+    // harms no other test, so it is reported instead of failing the suite that already passed.
+    drop: () =>
+      psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((error: Error) => {
+        console.warn(`[freshDatabase] could not drop ${name}: ${error.message}`);
+      }),
   };
 }
 
@@ -31,7 +36,7 @@ function psql(sql: string): Promise<void> {
     execFile(
       'psql',
       [adminUrl, '-v', 'ON_ERROR_STOP=1', '-qc', sql],
-      { timeout: 15_000 },
+      { timeout: 25_000 },
       (error, _out, stderr) =>
         error ? reject(new Error(`psql failed: ${stderr || error.message}`)) : resolve(),
     );
