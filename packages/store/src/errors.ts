@@ -101,3 +101,15 @@ export class StoreUnavailableError extends StoreError {
     this.headers = { 'Retry-After': String(options.retryAfterSeconds ?? 1) };
   }
 }
+
+/** Another API key already has this lookup prefix; the caller draws a new key and retries. */
+export class ApiKeyPrefixTakenError extends StoreError {
+  override readonly name = 'ApiKeyPrefixTakenError';
+  readonly code = 'API_KEY_PREFIX_TAKEN';
+  readonly status = 500;
+  readonly expose = false;
+
+  constructor() {
+    super('another API key already has this prefix');
+  }
+}

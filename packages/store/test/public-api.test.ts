@@ -6,15 +6,21 @@ describe('public entry', () => {
   it('exports exactly the documented runtime names', () => {
     expect(Object.keys(store).sort()).toEqual(
       [
+        'API_KEY_SCOPES',
+        'ApiKeyPrefixTakenError',
         'EventLogClosedError',
         'EventValidationError',
         'InvalidCursorError',
         'StoreError',
         'StoreUnavailableError',
         'UserExistsError',
+        'createMemoryApiKeyStore',
         'createMemoryEventLog',
+        'createMemorySessionStore',
         'createMemoryUserStore',
+        'createPostgresApiKeyStore',
         'createPostgresEventLog',
+        'createPostgresSessionStore',
         'createPostgresUserStore',
         'formatCursor',
         'parseCursor',

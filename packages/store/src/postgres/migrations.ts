@@ -70,6 +70,36 @@ const MIGRATIONS: readonly Migration[] = [
       await client.query(`CREATE INDEX ironflow_events_at ON ${events} (at)`);
     },
   },
+  {
+    version: 4,
+    name: 'api keys and sessions',
+    async up(client, { users, apiKeys, sessions }) {
+      await client.query(`CREATE TABLE ${apiKeys} (
+        id uuid PRIMARY KEY,
+        user_id uuid NOT NULL REFERENCES ${users} (id) ON DELETE CASCADE,
+        name text NOT NULL,
+        prefix text NOT NULL,
+        key_hash text NOT NULL,
+        scopes text[] NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NULL,
+        revoked_at timestamptz NULL)`);
+      await client.query(`CREATE UNIQUE INDEX ironflow_api_keys_prefix_key ON ${apiKeys} (prefix)`);
+      await client.query(`CREATE INDEX ironflow_api_keys_user ON ${apiKeys} (user_id, created_at)`);
+      // The revocation poll of every instance reads the recent revocations through this.
+      await client.query(
+        `CREATE INDEX ironflow_api_keys_revoked ON ${apiKeys} (revoked_at) WHERE revoked_at IS NOT NULL`,
+      );
+      await client.query(`CREATE TABLE ${sessions} (
+        id uuid PRIMARY KEY,
+        user_id uuid NOT NULL,
+        token_id text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        revoked_at timestamptz NULL)`);
+      await client.query(`CREATE INDEX ironflow_sessions_expires ON ${sessions} (expires_at)`);
+    },
+  },
 ];
 
 /** The newest schema version this build knows. */

@@ -11,6 +11,8 @@ export interface SchemaNames {
   readonly head: string;
   readonly events: string;
   readonly users: string;
+  readonly apiKeys: string;
+  readonly sessions: string;
   /** Channel of the log's wake-ups; a collision between schemas would only cost extra reads. */
   readonly channel: string;
   /** Text hashed into the advisory lock key that serialises migrations of this schema. */
@@ -34,6 +36,8 @@ export function schemaNames(schema: string): SchemaNames {
     head: table('ironflow_log_head'),
     events: table('ironflow_events'),
     users: table('ironflow_users'),
+    apiKeys: table('ironflow_api_keys'),
+    sessions: table('ironflow_sessions'),
     channel: `ironflow_log:${schema}`.slice(0, MAX_IDENTIFIER),
     migrationLock: `ironflow:migrate:${schema}`,
     userLock: `ironflow:users:${schema}`,
