@@ -1,15 +1,24 @@
 import type { Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
+import { isApiKey } from './api-key.js';
+import type { ApiKeyScope, ApiKeyVerifier } from './api-key-verifier.js';
 import { assertSecret } from './assert-secret.js';
+import { type AuthState, type Credential, credentialOfKey } from './auth-state.js';
 import { InvalidTokenError, MissingTokenError } from './errors.js';
 import { hmacKey } from './hmac-key.js';
 import { readAccessToken } from './read-access-token.js';
+import { readBearerToken } from './read-bearer-token.js';
 import { type AccessClaims, checkTokenClaims } from './token-claims.js';
 
 /** Options of {@link createAuthMiddleware}. */
 export interface AuthMiddlewareOptions {
   /** HMAC key the access tokens are signed with (`JWT_SECRET`); must be non-empty. */
   readonly secret: string;
+  /**
+   * Also accept `Authorization: Bearer irfl_…` API keys that have `scope`. Without it, or for a
+   * key without the scope, a key is `INVALID_TOKEN`.
+   */
+  readonly apiKeys?: { readonly verifier: ApiKeyVerifier; readonly scope: ApiKeyScope };
 }
 
 /** The parts of `ctx.state` koa-jwt reads or writes besides `user`. */
@@ -18,17 +27,13 @@ interface KoaJwtState {
   jwtOriginalError?: unknown;
 }
 
-/** Koa state after {@link createAuthMiddleware} let a request through. */
-export interface AuthState {
-  /** The verified access token's claims. */
-  user: AccessClaims;
-}
-
 /**
- * Creates the Koa middleware that authenticates a request by its access token: the
- * `ironflow_token` cookie when present, else `Authorization: Bearer <token>`, never the query
- * string. The token must be HS256 with the secret, unexpired, with `exp`, every claim and
- * `typ: access`; its claims go on `ctx.state.user`.
+ * Creates the Koa middleware that authenticates a request. `Authorization: Bearer irfl_…` takes
+ * the API-key path, even when a cookie is present (only with `apiKeys`; the key must have the
+ * scope). Otherwise the access token: the `ironflow_token` cookie when present, else
+ * `Authorization: Bearer <token>`, never the query string. The token must be HS256 with the
+ * secret, unexpired, with `exp`, every claim and `typ: access`. The user goes on
+ * `ctx.state.user` (for a token, its claims), the credential on `ctx.state.credential`.
  *
  * Failures are thrown, not rendered: `MissingTokenError` (no token) or `InvalidTokenError` (any
  * bad token, including a bad cookie next to a good header), each with `status` 401, `code`,
@@ -45,7 +50,7 @@ export interface AuthState {
  * ```
  */
 export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware<AuthState> {
-  const { secret } = options;
+  const { secret, apiKeys } = options;
   assertSecret(
     secret,
     'createAuthMiddleware: secret',
@@ -73,6 +78,21 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
   });
 
   return async function authenticate(ctx, next) {
+    const bearer = readBearerToken(ctx.get('Authorization'));
+    if (bearer !== undefined && isApiKey(bearer)) {
+      if (apiKeys === undefined) {
+        throw new InvalidTokenError({ cause: new Error('API keys are not accepted on this route') });
+      }
+      const principal = await apiKeys.verifier.verify(bearer, apiKeys.scope);
+      ctx.state.user = {
+        sub: principal.userId,
+        user_id: principal.userId,
+        username: principal.username,
+        is_admin: principal.isAdmin,
+      };
+      ctx.state.credential = credentialOfKey(principal);
+      return next();
+    }
     const state = ctx.state as AuthState & KoaJwtState;
     // koa-jwt prefers `ctx.state.secret` over the configured secret; refuse rather than let other
     // code silently swap the key.
@@ -86,6 +106,12 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
         delete state.jwtOriginalError;
         throw new InvalidTokenError({ cause: failure });
       }
+      const claims = state.user as AccessClaims;
+      state.credential = {
+        kind: 'token',
+        id: `user:${claims.user_id}`,
+        expiresAtMs: claims.exp * 1000,
+      } satisfies Credential;
       await next();
     });
   };

@@ -67,3 +67,16 @@ export class InvalidPasswordHashError extends Error {
     this.name = 'InvalidPasswordHashError';
   }
 }
+
+/**
+ * Too many password hashes are running or queued: the sign-in or sign-up is refused at once
+ * rather than queued without bound, so a flood of them cannot hold libuv's thread pool (which
+ * file reads, compression and DNS share) or the memory each scrypt takes.
+ */
+export class PasswordHasherBusyError extends AuthError {
+  constructor(retryAfterSeconds: number) {
+    super(503, 'SERVICE_UNAVAILABLE', 'too many sign-ins and sign-ups in progress; retry shortly', {
+      'Retry-After': String(retryAfterSeconds),
+    });
+  }
+}

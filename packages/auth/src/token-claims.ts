@@ -23,6 +23,8 @@ export interface TokenClaims<T extends TokenType = TokenType> {
   readonly typ: T;
   readonly username: string;
   readonly is_admin: boolean;
+  /** Refresh tokens of a sign-in session: the session's UUID (see `RefreshSession`). */
+  readonly sid?: string;
 }
 
 /** Claims of an access token, as put on `ctx.state.user` by the auth middleware. */
@@ -50,5 +52,6 @@ export function checkTokenClaims<T extends TokenType>(payload: unknown, expected
   if (!isNonEmptyString(claims.jti)) throw new Error('jti is missing');
   if (!isNonEmptyString(claims.username)) throw new Error('username is missing');
   if (typeof claims.is_admin !== 'boolean') throw new Error('is_admin is missing or not a boolean');
+  if (claims.sid !== undefined && !isNonEmptyString(claims.sid)) throw new Error('sid is not a string');
   return claims as unknown as TokenClaims<T>;
 }

@@ -26,14 +26,26 @@ export interface TokenServiceOptions {
   readonly now?: () => Date;
 }
 
+/** The sign-in session a refresh token belongs to. */
+export interface RefreshSession {
+  /** The session's UUID, the token's `sid`. */
+  readonly sessionId: string;
+  /** The token's `jti` (a UUID v7), recorded by the session store as its current token. */
+  readonly tokenId: string;
+}
+
 /** Mints and verifies ironflow's HS256 access and refresh tokens. */
 export interface TokenService {
   readonly accessTtlSeconds: number;
   readonly refreshTtlSeconds: number;
   /** A signed access token (`typ: access`) for `subject`, valid for `accessTtlSeconds`. */
   mintAccess(subject: TokenSubject): string;
-  /** A signed refresh token (`typ: refresh`) for `subject`, valid for `refreshTtlSeconds`. */
-  mintRefresh(subject: TokenSubject): string;
+  /**
+   * A signed refresh token (`typ: refresh`) for `subject`, valid for `refreshTtlSeconds`. With
+   * `session`, it carries the session id as `sid` and `session.tokenId` as its `jti`, so the
+   * server can make it single-use.
+   */
+  mintRefresh(subject: TokenSubject, session?: RefreshSession): string;
   /**
    * The claims of `token` if it is an HS256 token signed with the secret, unexpired, with an
    * `exp`, every claim present, and `typ` equal to `expectedTyp`.
@@ -90,19 +102,28 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const key = hmacKey(secret);
   const nowSeconds = () => Math.floor(now().getTime() / 1000);
 
-  function mint<T extends TokenType>(subject: TokenSubject, typ: T, ttlSeconds: number): string {
+  function mint<T extends TokenType>(
+    subject: TokenSubject,
+    typ: T,
+    ttlSeconds: number,
+    session?: RefreshSession,
+  ): string {
     assertSubject(subject);
+    if (session !== undefined && (!UUID.test(session.sessionId) || !UUID.test(session.tokenId))) {
+      throw new TypeError('mintRefresh: session.sessionId and session.tokenId must be UUIDs');
+    }
     const userId = subject.userId.toLowerCase();
     const iat = nowSeconds();
     const claims: TokenClaims<T> = {
       sub: userId,
       user_id: userId,
-      jti: uuidv7(),
+      jti: session?.tokenId ?? uuidv7(),
       iat,
       exp: iat + ttlSeconds,
       typ,
       username: subject.username,
       is_admin: subject.isAdmin,
+      ...(session === undefined ? {} : { sid: session.sessionId }),
     };
     // jsonwebtoken keeps our `iat` and `exp` as given; no `expiresIn`, so there is one source of time.
     return jwt.sign(claims, key, { algorithm: ALGORITHM });
@@ -112,7 +133,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     accessTtlSeconds,
     refreshTtlSeconds,
     mintAccess: (subject) => mint(subject, 'access', accessTtlSeconds),
-    mintRefresh: (subject) => mint(subject, 'refresh', refreshTtlSeconds),
+    mintRefresh: (subject, session) => mint(subject, 'refresh', refreshTtlSeconds, session),
     verify(token, expectedTyp) {
       try {
         const payload = jwt.verify(token, key, { algorithms: [ALGORITHM], clockTimestamp: nowSeconds() });

@@ -1,4 +1,4 @@
-import type { AccessClaims, AuthState, TokenClaims, TokenService } from '@ironflow/auth';
+import type { AccessClaims, AuthState, AuthUser, TokenClaims, TokenService } from '@ironflow/auth';
 import * as auth from '@ironflow/auth';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
@@ -6,16 +6,26 @@ describe('@ironflow/auth public entry', () => {
   it('exports exactly the documented values', () => {
     expect(Object.keys(auth).sort()).toEqual([
       'ACCESS_TOKEN_COOKIE',
+      'API_KEY_PREFIX',
       'AuthError',
       'InvalidPasswordHashError',
       'InvalidTokenError',
       'InvalidWorkerTokenError',
       'MissingTokenError',
+      'PasswordHasherBusyError',
       'REFRESH_TOKEN_COOKIE',
+      'WORKER_CREDENTIAL',
+      'apiKeyCredentialId',
+      'apiKeyLookupPrefix',
+      'createApiKeyVerifier',
       'createAuthMiddleware',
+      'createPasswordHasher',
       'createTokenService',
       'createWorkerAuthMiddleware',
+      'generateApiKey',
+      'hashApiKey',
       'hashPassword',
+      'isApiKey',
       'passwordNeedsRehash',
       'readAccessToken',
       'verifyPassword',
@@ -26,9 +36,10 @@ describe('@ironflow/auth public entry', () => {
     ]);
   });
 
-  it('types verify by the expected typ and ctx.state.user as access claims', () => {
+  it('types verify by the expected typ and ctx.state.user as the user of any credential', () => {
     expectTypeOf<ReturnType<TokenService['verify']>>().toEqualTypeOf<TokenClaims>();
-    expectTypeOf<AuthState['user']>().toEqualTypeOf<AccessClaims>();
+    expectTypeOf<AuthState['user']>().toEqualTypeOf<AuthUser>();
+    expectTypeOf<AccessClaims>().toExtend<AuthUser>();
     expectTypeOf<AccessClaims['typ']>().toEqualTypeOf<'access'>();
     const verifyRefresh = (tokens: TokenService) => tokens.verify('token', 'refresh');
     expectTypeOf<ReturnType<typeof verifyRefresh>>().toEqualTypeOf<TokenClaims<'refresh'>>();

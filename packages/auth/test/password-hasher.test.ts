@@ -1,0 +1,34 @@
+import { createPasswordHasher, PasswordHasherBusyError, verifyPassword } from '@ironflow/auth';
+import { describe, expect, it } from 'vitest';
+
+describe('createPasswordHasher', () => {
+  it('hashes and verifies like hashPassword and verifyPassword', async () => {
+    const passwords = createPasswordHasher();
+    const stored = await passwords.hash('correct horse');
+    expect(await verifyPassword('correct horse', stored)).toBe(true);
+    expect(await passwords.verify('correct horse', stored)).toBe(true);
+    expect(await passwords.verify('wrong horse', stored)).toBe(false);
+  });
+
+  it('runs at most `concurrency` hashes, queues `maxQueued`, and refuses the rest at once with Retry-After', async () => {
+    const passwords = createPasswordHasher({ concurrency: 1, maxQueued: 2, retryAfterSeconds: 3 });
+    const accepted = [passwords.hash('one-pass'), passwords.hash('two-pass'), passwords.hash('three-pass')];
+    expect(passwords.load).toEqual({ running: 1, queued: 2 });
+    const refused = await passwords.hash('four-pass').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(PasswordHasherBusyError);
+    expect(refused).toMatchObject({
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      headers: { 'Retry-After': '3' },
+    });
+    await Promise.all(accepted);
+    expect(passwords.load).toEqual({ running: 0, queued: 0 });
+    await passwords.hash('five-pass');
+  });
+
+  it('refuses bad options with a message that says how to fix them', () => {
+    expect(() => createPasswordHasher({ concurrency: 0 })).toThrow(
+      /concurrency must be an integer of at least 1/,
+    );
+  });
+});
