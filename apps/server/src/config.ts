@@ -1,4 +1,5 @@
 import { accessSync, constants } from 'node:fs';
+import { isIP } from 'node:net';
 import { EVENT_KIND_NAMES, type EventKindName, parseEventKindList } from '@ironflow/engine';
 import { z } from 'zod';
 import { ConfigError } from './config-error.js';
@@ -66,6 +67,10 @@ export interface Config {
    * the same port; `null` for plain HTTP/1.1.
    */
   readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
+  /** Sign-in and sign-up attempts per minute per client address, each its own count; 0 disables. @default 10 */
+  readonly rateLimitAuth: number;
+  /** Addresses and CIDRs of proxies whose `X-Forwarded-For` names the client. @default [] */
+  readonly trustedProxies: readonly string[];
 }
 
 /** What the configuration is loaded for: `serve` also checks what only a running server needs. */
@@ -162,6 +167,28 @@ function origins(raw: string): string[] | { problem: string } {
   };
 }
 
+function proxies(raw: string): string[] | { problem: string } {
+  const items = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  const bad = items.filter((item) => !isAddressOrCidr(item));
+  if (bad.length === 0) return items;
+  return {
+    problem: `${bad.map((item) => `"${item}"`).join(', ')} ${bad.length === 1 ? 'is not an IP address or CIDR' : 'are not IP addresses or CIDRs'}; list the proxies' addresses, e.g. 10.0.0.0/8,192.168.1.10,::1; unset it when clients connect directly`,
+  };
+}
+
+function isAddressOrCidr(item: string): boolean {
+  const slash = item.indexOf('/');
+  const address = slash === -1 ? item : item.slice(0, slash);
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (slash === -1) return true;
+  const bits = item.slice(slash + 1);
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
 function eventKinds(raw: string): EventKindName[] | { problem: string } {
   const fix = `use a comma list of: ${EVENT_KIND_NAMES.join(', ')}; or unset it for the default ${DEFAULT_WEBHOOK_EVENTS.join(',')}`;
   try {
@@ -236,6 +263,8 @@ function buildSchema(environment: Environment) {
     IRONFLOW_ALLOW_MEMORY_STORE: flag(false, 'production refuses the in-memory store'),
     TLS_CERT_FILE: variable<string | null>(null, (raw) => readableFile(raw, 'certificate chain')),
     TLS_KEY_FILE: variable<string | null>(null, (raw) => readableFile(raw, 'private key')),
+    RATE_LIMIT_AUTH: integer(10, 0, 1_000_000, ' attempts a minute (0 disables)'),
+    TRUSTED_PROXIES: variable<string[]>([], proxies),
   });
 }
 
@@ -341,5 +370,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
       v.TLS_CERT_FILE !== null && v.TLS_KEY_FILE !== null
         ? { certFile: v.TLS_CERT_FILE, keyFile: v.TLS_KEY_FILE }
         : null,
+    rateLimitAuth: v.RATE_LIMIT_AUTH,
+    trustedProxies: v.TRUSTED_PROXIES,
   };
 }

@@ -5,11 +5,17 @@ import { createApp } from '@ironflow/api';
 import { createTokenService } from '@ironflow/auth';
 import { createInProcessNotifier } from '@ironflow/engine';
 import {
+  type ApiKeyStore,
+  createMemoryApiKeyStore,
   createMemoryEventLog,
+  createMemorySessionStore,
   createMemoryUserStore,
+  createPostgresApiKeyStore,
   createPostgresEventLog,
+  createPostgresSessionStore,
   createPostgresUserStore,
   type EventLog,
+  type SessionStore,
   type UserStore,
 } from '@ironflow/store';
 import type { Config } from './config.js';
@@ -50,6 +56,8 @@ const WEBHOOK_DRAIN_MS = 3_000;
 interface Stores {
   readonly log: EventLog;
   readonly users: UserStore;
+  readonly apiKeys: ApiKeyStore;
+  readonly sessions: SessionStore;
   closeStores(): Promise<void>;
 }
 
@@ -60,7 +68,13 @@ async function openStores(config: Config, logger: Logger): Promise<Stores> {
       historyLimit: config.eventHistoryLimit,
       historyBytes: config.eventHistoryBytes,
     });
-    return { log, users: createMemoryUserStore(), closeStores: () => log.close() };
+    return {
+      log,
+      users: createMemoryUserStore(),
+      apiKeys: createMemoryApiKeyStore(),
+      sessions: createMemorySessionStore(),
+      closeStores: () => log.close(),
+    };
   }
   const connectionString = config.databaseUrl;
   let log: EventLog;
@@ -78,18 +92,33 @@ async function openStores(config: Config, logger: Logger): Promise<Stores> {
   } catch (error) {
     throw databaseStartError(error, connectionString);
   }
+  const opened: { close(): Promise<void> }[] = [log];
+  const closeStores = async () => {
+    await Promise.all(opened.map((store) => store.close()));
+  };
   try {
     const users = await createPostgresUserStore({
       connectionString,
       poolSize: 4,
       timeoutMs: config.databaseTimeoutMs,
     });
-    const closeStores = async () => {
-      await Promise.all([log.close(), users.close()]);
-    };
-    return { log, users, closeStores };
+    opened.push(users);
+    const apiKeys = await createPostgresApiKeyStore({
+      connectionString,
+      poolSize: 2,
+      timeoutMs: config.databaseTimeoutMs,
+      onError: (error, context) => logger.warn({ err: error }, `api keys: ${context}`),
+    });
+    opened.push(apiKeys);
+    const sessions = await createPostgresSessionStore({
+      connectionString,
+      poolSize: 2,
+      timeoutMs: config.databaseTimeoutMs,
+    });
+    opened.push(sessions);
+    return { log, users, apiKeys, sessions, closeStores };
   } catch (error) {
-    await log.close();
+    await closeStores();
     throw databaseStartError(error, connectionString);
   }
 }
@@ -147,7 +176,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       `SSE_MAX_STREAMS=${config.sse.maxStreams} is more than the file-descriptor limit (ulimit -n ${streamCap.fdLimit}) can hold: at most ${streamCap.maxStreams} streams; raise the limit (LimitNOFILE=, ulimit -n) to allow more`,
     );
   }
-  const { log, users, closeStores } = await openStores(config, logger);
+  const { log, users, apiKeys, sessions, closeStores } = await openStores(config, logger);
   const tokens = createTokenService({ secret: config.jwtSecret });
   const publisher = createInProcessNotifier({
     maxQueuedPerSubscriber: WEBHOOK_QUEUE_LIMIT,
@@ -155,9 +184,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       logger.error({ err: error, type: event.type, subscriber: subscriber.name }, 'event subscriber failed'),
   });
   subscribeWebhook(publisher, config.webhook, logger);
+  const rateLimit = config.rateLimitAuth === 0 ? false : { limit: config.rateLimitAuth };
   const ironflow = createApp({
     log,
     users,
+    apiKeys,
+    sessions,
     tokens,
     jwtSecret: config.jwtSecret,
     workerToken: config.workerToken,
@@ -173,6 +205,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     },
     allowedOrigins: [...config.allowedOrigins],
     allowSignUp: config.allowSignUp,
+    signInRateLimit: rateLimit,
+    signUpRateLimit: rateLimit,
+    trustedProxies: [...config.trustedProxies],
     pages: createPagesMiddleware(),
   });
 

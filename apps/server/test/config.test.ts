@@ -42,6 +42,8 @@ describe('loadConfig', () => {
       allowSignUp: true,
       allowMemoryStore: false,
       tls: null,
+      rateLimitAuth: 10,
+      trustedProxies: [],
     } satisfies Config);
   });
 
@@ -80,6 +82,8 @@ describe('loadConfig', () => {
       WEBHOOK_EVENTS: 'run_created, step_failed',
       LOG_LEVEL: 'debug',
       ALLOW_SIGN_UP: 'false',
+      RATE_LIMIT_AUTH: '0',
+      TRUSTED_PROXIES: ' 10.0.0.0/8, 192.168.1.10 ,::1,fd00::/8',
     });
     expect(config).toMatchObject({
       port: 0,
@@ -98,6 +102,8 @@ describe('loadConfig', () => {
       },
       logLevel: 'debug',
       allowSignUp: false,
+      rateLimitAuth: 0,
+      trustedProxies: ['10.0.0.0/8', '192.168.1.10', '::1', 'fd00::/8'],
     });
   });
 
@@ -125,6 +131,10 @@ describe('loadConfig', () => {
     ['WEBHOOK_URL', 'hooks.example.com', 'must be an http:// or https:// URL'],
     ['LOG_LEVEL', 'verbose', 'must be one of fatal, error, warn, info, debug, trace, silent'],
     ['ALLOW_SIGN_UP', 'yes', 'must be true or false'],
+    ['RATE_LIMIT_AUTH', '-1', 'whole number'],
+    ['TRUSTED_PROXIES', 'proxy.internal', '"proxy.internal" is not an IP address or CIDR'],
+    ['TRUSTED_PROXIES', '10.0.0.0/33', 'is not an IP address or CIDR'],
+    ['TRUSTED_PROXIES', '::1/129,1.2.3.4/x', 'are not IP addresses or CIDRs'],
   ])('rejects %s=%j', (name, value, message) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);

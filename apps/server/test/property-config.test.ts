@@ -36,6 +36,11 @@ const VARIABLES: Readonly<Record<string, { good: readonly string[]; bad: readonl
   LOG_LEVEL: { good: ['info', 'silent', 'trace'], bad: ['loud', 'INFO', 'warning'] },
   ALLOW_SIGN_UP: { good: ['true', 'false'], bad: ['yes', 'TRUE', '1'] },
   IRONFLOW_ALLOW_MEMORY_STORE: { good: ['true', 'false'], bad: ['yes', 'on'] },
+  RATE_LIMIT_AUTH: { good: ['0', '10', '1000000'], bad: ['-1', '1000001', 'ten'] },
+  TRUSTED_PROXIES: {
+    good: ['10.0.0.1', '10.0.0.0/8,::1', 'fd00::/8'],
+    bad: ['x', '1.2.3.4/40', '300.1.1.1'],
+  },
 };
 const NAMES = Object.keys(VARIABLES);
 

@@ -1,25 +1,39 @@
 import {
   type AuthState,
+  apiKeyCredentialId,
+  createApiKeyVerifier,
   createAuthMiddleware,
+  createPasswordHasher,
   createWorkerAuthMiddleware,
+  type PasswordHasher,
   type TokenService,
 } from '@ironflow/auth';
 import type { EventPublisher } from '@ironflow/engine';
-import type { EventLog, UserStore } from '@ironflow/store';
+import {
+  type ApiKeyStore,
+  createMemoryApiKeyStore,
+  createMemorySessionStore,
+  type EventLog,
+  type SessionStore,
+  type UserStore,
+} from '@ironflow/store';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { SignInRateLimitOptions } from './http/sign-in-rate-limiter.js';
 import { type AppLogger, silentLogger } from './logger.js';
 import { createPrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { awaitTurn } from './middleware/await-turn.js';
+import { clientAddress } from './middleware/client-address.js';
 import { cors } from './middleware/cors.js';
 import { createDrain } from './middleware/drain.js';
 import { errorEnvelope } from './middleware/error-envelope.js';
 import { requestLog } from './middleware/request-log.js';
 import { requireHost } from './middleware/require-host.js';
+import { sameSiteOnly } from './middleware/same-site-only.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { storeDeadline } from './middleware/store-deadline.js';
 import { unmatchedEnvelope } from './middleware/unmatched-envelope.js';
+import { mountApiKeyRoutes } from './routes/api-keys.js';
 import { mountAsyncApi } from './routes/asyncapi.js';
 import { mountAuditLogs } from './routes/audit-logs.js';
 import { mountAuthRoutes } from './routes/auth-routes.js';
@@ -64,6 +78,15 @@ export interface StreamOptions {
 export interface AppDeps {
   readonly log: EventLog;
   readonly users: UserStore;
+  /**
+   * API keys; the store must be shared by every instance (PostgreSQL) for keys and revocations
+   * to reach them all. @default an in-memory store
+   */
+  readonly apiKeys?: ApiKeyStore;
+  /** Sign-in sessions (single-use refresh tokens); shared like `apiKeys`. @default in memory */
+  readonly sessions?: SessionStore;
+  /** Password hashing with a bounded queue. @default createPasswordHasher() */
+  readonly passwords?: PasswordHasher;
   readonly tokens: TokenService;
   readonly jwtSecret: string;
   readonly workerToken: string;
@@ -81,8 +104,18 @@ export interface AppDeps {
   readonly allowedOrigins?: readonly string[];
   /** Whether sign-up is open in production (always open in development). @default false */
   readonly allowSignUp?: boolean;
-  /** Sign-in attempts per client address. @default { limit: 10, windowMs: 60000, maxAddresses: 10000 } */
-  readonly signInRateLimit?: SignInRateLimitOptions;
+  /**
+   * Sign-in attempts per client address (`RATE_LIMIT_AUTH`); `false` disables.
+   * @default { limit: 10, windowMs: 60000, maxAddresses: 10000 }
+   */
+  readonly signInRateLimit?: SignInRateLimitOptions | false;
+  /** Sign-up attempts per client address, counted apart from sign-ins. @default as sign-in */
+  readonly signUpRateLimit?: SignInRateLimitOptions | false;
+  /**
+   * Proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`: addresses and CIDRs),
+   * for rate limits and logs. @default [] (the TCP peer is the client)
+   */
+  readonly trustedProxies?: readonly string[];
   /**
    * Serves what no API route matched, e.g. the live event page and its assets (apps/server
    * provides it). Unanswered requests still get the `404` envelope.
@@ -111,6 +144,10 @@ export interface IronflowApp {
 export function createApp(deps: AppDeps): IronflowApp {
   // Built first: it checks the origins, and a bad one should fail before anything starts.
   const allowOrigins = cors(deps.allowedOrigins ?? []);
+  const addressOfClient = clientAddress(deps.trustedProxies ?? []);
+  const sameSite = sameSiteOnly(deps.allowedOrigins ?? []);
+  const apiKeys = deps.apiKeys ?? createMemoryApiKeyStore();
+  const sessions = deps.sessions ?? createMemorySessionStore();
   const logger = deps.logger ?? silentLogger;
   const storeTimeoutMs = deps.storeTimeoutMs ?? 5_000;
   if (!Number.isSafeInteger(storeTimeoutMs) || storeTimeoutMs < 1) {
@@ -122,12 +159,30 @@ export function createApp(deps: AppDeps): IronflowApp {
   const hub = createHub({ log: deps.log, logger, metrics: metrics.hub, ...deps.stream });
   metrics.watchConnections(() => hub.size);
   metrics.watchTail(() => deps.log.tailStatus());
-  const authenticate = createAuthMiddleware({ secret: deps.jwtSecret }) as Koa.Middleware<AuthState>;
+  const keyVerifier = createApiKeyVerifier({
+    findByPrefix: (prefix) => apiKeys.findByPrefix(prefix),
+    findUser: (userId) => deps.users.findById(userId),
+  });
+  // A revoked key is refused at once and the streams it opened end, on every instance (the
+  // store tells each of them).
+  const stopWatchingRevocations = apiKeys.watchRevocations((key) => {
+    keyVerifier.revoked(key);
+    const credential = apiKeyCredentialId(key.id);
+    hub.endWhere((subscriber) => subscriber.credential === credential, 'revoked');
+  });
+  // The stream and history: a session or an `events:read` key.
+  const authenticate = createAuthMiddleware({
+    secret: deps.jwtSecret,
+    apiKeys: { verifier: keyVerifier, scope: 'events:read' },
+  }) as Koa.Middleware<AuthState>;
+  // Managing keys needs a session: a key cannot mint or revoke keys.
+  const authenticateSession = createAuthMiddleware({ secret: deps.jwtSecret }) as Koa.Middleware<AuthState>;
   const authenticateWorker = createWorkerAuthMiddleware(deps.workerToken);
+  const authenticateProducer = createWorkerAuthMiddleware(deps.workerToken, { apiKeys: keyVerifier });
   const append = createEventSink(deps.log, deps.publisher, (stored) =>
     metrics.appended(stored.map((entry) => entry.event.type)),
   );
-  const ingestGuards = [countIngestRejections(metrics), authenticateWorker];
+  const ingestGuards = [countIngestRejections(metrics), authenticateProducer];
 
   const router = new Router();
   mountHealth(router);
@@ -142,13 +197,18 @@ export function createApp(deps: AppDeps): IronflowApp {
   mountMetrics(router, metrics, deps.environment === 'production' ? authenticateWorker : null);
   mountAuthRoutes(router, {
     users: deps.users,
+    sessions,
     tokens: deps.tokens,
+    passwords: deps.passwords ?? createPasswordHasher(),
     append,
     authenticate,
+    sameSite,
     environment: deps.environment,
     allowSignUp: deps.allowSignUp,
     signInRateLimit: deps.signInRateLimit,
+    signUpRateLimit: deps.signUpRateLimit ?? deps.signInRateLimit,
   });
+  mountApiKeyRoutes(router, { apiKeys, authenticate: authenticateSession, sameSite });
 
   const drain = createDrain();
   const app = new Koa();
@@ -156,6 +216,7 @@ export function createApp(deps: AppDeps): IronflowApp {
   // would only repeat it, and a client hanging up on a stream is not an error at all.
   app.silent = true;
   app.use(awaitTurn(hub));
+  app.use(addressOfClient);
   app.use(requestLog(logger));
   app.use(securityHeaders());
   app.use(allowOrigins);
@@ -173,6 +234,7 @@ export function createApp(deps: AppDeps): IronflowApp {
     app,
     hub,
     async close() {
+      stopWatchingRevocations();
       await drain.close();
       await hub.close();
     },

@@ -52,14 +52,22 @@ export const userExists = (field: 'email' | 'username') =>
   ]);
 export const invalidCredentials = () =>
   new ApiError(401, 'INVALID_CREDENTIALS', 'Invalid email, username or password');
-export const tooManyRequests = (retryAfterSeconds: number) =>
+export const tooManyRequests = (retryAfterSeconds: number, what: 'sign-in' | 'sign-up' = 'sign-in') =>
   new ApiError(
     429,
     'TOO_MANY_REQUESTS',
-    `too many sign-in attempts; retry in ${retryAfterSeconds} s`,
+    `too many ${what} attempts; retry in ${retryAfterSeconds} s`,
     undefined,
     { 'Retry-After': String(retryAfterSeconds) },
   );
+
+export const crossSiteRefused = () =>
+  new ApiError(
+    403,
+    'FORBIDDEN',
+    'cross-site request refused: this route changes state with the session cookie',
+  );
+export const apiKeyNotFound = () => new ApiError(404, 'API_KEY_NOT_FOUND', 'API key not found');
 
 const MAX_ECHOED_CHARS = 100;
 

@@ -70,7 +70,7 @@ describe('CORS', () => {
     expect(corsHeadersOf(response)).toEqual({
       'access-control-allow-origin': APP,
       'access-control-allow-credentials': 'true',
-      'access-control-allow-methods': 'GET, POST, OPTIONS',
+      'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
       'access-control-allow-headers': 'Authorization, Content-Type, Last-Event-ID',
       'access-control-max-age': '600',
     });

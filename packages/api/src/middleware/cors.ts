@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 
-const ALLOW_METHODS = 'GET, POST, OPTIONS';
+const ALLOW_METHODS = 'GET, POST, DELETE, OPTIONS';
 const ALLOW_HEADERS = 'Authorization, Content-Type, Last-Event-ID';
 // Headers a browser script may read: Retry-After on 429s, the request id for support.
 const EXPOSE_HEADERS = 'Retry-After, X-Request-Id';

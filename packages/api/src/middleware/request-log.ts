@@ -21,6 +21,7 @@ export function requestLog(logger: AppLogger): Middleware {
       logger.info(
         {
           reqId: requestId,
+          ip: ctx.ip,
           method: ctx.method,
           path: ctx.path,
           status: ctx.status,

@@ -1,10 +1,9 @@
-import { type TokenService, verifyPassword } from '@ironflow/auth';
+import type { PasswordHasher } from '@ironflow/auth';
 import type { User, UserStore } from '@ironflow/store';
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { invalidCredentials, tooManyRequests } from '../errors.js';
-import type { AuthCookies } from '../http/auth-cookies.js';
-import { startSession } from '../http/auth-session.js';
+import type { SessionIssuer } from '../http/auth-session.js';
 import { readValidBody } from '../http/read-valid-body.js';
 import type { SignInRateLimiter } from '../http/sign-in-rate-limiter.js';
 import { MAX_AUTH_BODY_BYTES } from './auth-sign-up.js';
@@ -33,8 +32,8 @@ const DUMMY_HASH = '$scrypt$ln=15,r=8,p=1$ZDBIn8W2GCA1edBP9pFXBA$BU8HJCNZ08jy5Cy
 
 export interface SignInDeps {
   readonly users: UserStore;
-  readonly tokens: TokenService;
-  readonly cookies: AuthCookies;
+  readonly sessions: SessionIssuer;
+  readonly passwords: PasswordHasher;
   readonly append: EventSink;
   readonly limiter: SignInRateLimiter;
 }
@@ -52,9 +51,9 @@ export function mountAuthSignIn(router: Router, deps: SignInDeps): void {
       body.email !== undefined
         ? await deps.users.findByEmail(body.email)
         : await deps.users.findByUsername(body.username as string);
-    const matches = await verifyPassword(body.password, user?.passwordHash ?? DUMMY_HASH);
+    const matches = await deps.passwords.verify(body.password, user?.passwordHash ?? DUMMY_HASH);
     if (user === null || !matches) throw invalidCredentials();
     await deps.append([{ type: 'user_signed_in', user_id: user.id, username: user.username }]);
-    ctx.body = { data: startSession(ctx, user, deps.tokens, deps.cookies), meta: null };
+    ctx.body = { data: await deps.sessions.start(ctx, user), meta: null };
   });
 }

@@ -1,11 +1,11 @@
-import { hashPassword, type TokenService } from '@ironflow/auth';
+import type { PasswordHasher } from '@ironflow/auth';
 import { UserExistsError, type UserStore } from '@ironflow/store';
 import type Router from '@koa/router';
 import { z } from 'zod';
-import { signUpDisabled, userExists } from '../errors.js';
-import type { AuthCookies } from '../http/auth-cookies.js';
-import { startSession } from '../http/auth-session.js';
+import { signUpDisabled, tooManyRequests, userExists } from '../errors.js';
+import type { SessionIssuer } from '../http/auth-session.js';
 import { readValidBody } from '../http/read-valid-body.js';
+import type { SignInRateLimiter } from '../http/sign-in-rate-limiter.js';
 import type { EventSink } from './event-sink.js';
 
 /** Auth request bodies are a few hundred bytes; anything near this is not a sign-up. */
@@ -24,19 +24,26 @@ export const signUpSchema = z.object({
 
 export interface SignUpDeps {
   readonly users: UserStore;
-  readonly tokens: TokenService;
-  readonly cookies: AuthCookies;
+  readonly sessions: SessionIssuer;
+  readonly passwords: PasswordHasher;
   readonly append: EventSink;
+  /** Sign-up attempts per client address; its own count, apart from sign-in's. */
+  readonly limiter: SignInRateLimiter;
   /** False in production unless `ALLOW_SIGN_UP=true`. */
   readonly open: boolean;
 }
 
-/** `POST /api/v1/auth/sign-up`: creates a user (the first is admin) and signs them in. */
+/**
+ * `POST /api/v1/auth/sign-up`: creates a user (the first is admin) and signs them in. Every
+ * attempt counts against the client address's sign-up limit, before any other work.
+ */
 export function mountAuthSignUp(router: Router, deps: SignUpDeps): void {
   router.post('/api/v1/auth/sign-up', async (ctx) => {
     if (!deps.open) throw signUpDisabled();
+    const verdict = deps.limiter.take(ctx.ip);
+    if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds, 'sign-up');
     const body = await readValidBody(ctx, signUpSchema, MAX_AUTH_BODY_BYTES);
-    const passwordHash = await hashPassword(body.password);
+    const passwordHash = await deps.passwords.hash(body.password);
     let user: Awaited<ReturnType<UserStore['create']>>;
     try {
       user = await deps.users.create({ email: body.email, username: body.username, passwordHash });
@@ -46,6 +53,6 @@ export function mountAuthSignUp(router: Router, deps: SignUpDeps): void {
     }
     await deps.append([{ type: 'user_signed_up', user_id: user.id, username: user.username }]);
     ctx.status = 201;
-    ctx.body = { data: startSession(ctx, user, deps.tokens, deps.cookies), meta: null };
+    ctx.body = { data: await deps.sessions.start(ctx, user), meta: null };
   });
 }

@@ -36,7 +36,7 @@ export function mountEventsStream(router: Router, deps: EventsStreamDeps): void 
     // The stream takes no body; discard any, so the socket keeps being read and the client's
     // hang-up is seen at once (an unread body pauses the socket, hiding the close until a write).
     ctx.req.resume();
-    const claims = (ctx.state as AuthState).user;
+    const { user, credential } = ctx.state as AuthState;
     // `backlog` only shapes a first connection without a cursor: a reconnect resumes exactly.
     const plan =
       query.resume.kind === 'live'
@@ -45,8 +45,8 @@ export function mountEventsStream(router: Router, deps: EventsStreamDeps): void 
               backlog: query.backlog,
               runId: query.runId,
               kinds: query.kinds,
-              userId: claims.user_id,
-              isAdmin: claims.is_admin,
+              userId: user.user_id,
+              isAdmin: user.is_admin,
             },
             deps.log,
           )
@@ -57,9 +57,10 @@ export function mountEventsStream(router: Router, deps: EventsStreamDeps): void 
       deps.hub.open(
         {
           res: ctx.res,
-          userId: claims.user_id,
-          isAdmin: claims.is_admin,
-          expiresAtMs: claims.exp * 1000,
+          userId: user.user_id,
+          isAdmin: user.is_admin,
+          credential: credential.id,
+          expiresAtMs: credential.expiresAtMs,
           runId: query.runId,
           kinds: query.kinds,
         },

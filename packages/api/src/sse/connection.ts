@@ -25,6 +25,11 @@ export interface StreamSubscriber {
   readonly res: ServerResponse | Http2ServerResponse;
   readonly userId: string;
   readonly isAdmin: boolean;
+  /**
+   * The credential that opened it (`user:<uuid>` for an access token, `api_key:<uuid>`), so the
+   * streams of a revoked key can be ended.
+   */
+  readonly credential: string;
   /** When the credential expires, in epoch milliseconds; the stream ends then. */
   readonly expiresAtMs: number;
   readonly runId: string | null;

@@ -72,7 +72,7 @@ const REPLAY_CHUNK_CHARS = 16 * 1024;
  *
  * @example
  * const hub = createHub({ log: createMemoryEventLog() });
- * hub.open({ res, userId, isAdmin: false, expiresAtMs, runId: null, kinds: null }, { afterSeq: null, gap: null });
+ * hub.open({ res, userId, isAdmin: false, credential: `user:${userId}`, expiresAtMs, runId: null, kinds: null }, { afterSeq: null, gap: null });
  */
 export function createHub(options: HubOptions): Hub {
   return new FanOutHub(options);
