@@ -21,11 +21,12 @@ describe('cross-site protection of the cookie routes that change state', () => {
   it('refuses Sec-Fetch-Site: cross-site and a foreign Origin with 403 in the envelope', async () => {
     const srv = await server({ allowedOrigins: ['https://dashboard.example.com'] });
     for (const [method, path] of ROUTES) {
-      for (const headers of [
+      const refused: Record<string, string>[] = [
         { 'sec-fetch-site': 'cross-site' },
         { origin: 'https://evil.example.net' },
         { origin: 'null' },
-      ]) {
+      ];
+      for (const headers of refused) {
         const response = await fetch(`${srv.url}${path}`, { method, headers });
         expect(response.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(403);
         expect(await response.json()).toEqual(FORBIDDEN);
@@ -37,12 +38,13 @@ describe('cross-site protection of the cookie routes that change state', () => {
   it('lets same-origin, allowed-origin and header-less requests through to the route', async () => {
     const srv = await server({ allowedOrigins: ['https://dashboard.example.com'] });
     const host = new URL(srv.url).host;
-    for (const headers of [
+    const allowed: Record<string, string>[] = [
       { 'sec-fetch-site': 'same-origin', origin: `http://${host}` },
       { origin: `https://${host}` },
-      { origin: 'https://dashboard.example.com', 'sec-fetch-site': 'cross-site-not' },
+      { origin: 'https://dashboard.example.com', 'sec-fetch-site': 'same-site' },
       {},
-    ]) {
+    ];
+    for (const headers of allowed) {
       const response = await fetch(`${srv.url}/api/v1/auth/sign-out`, { method: 'POST', headers });
       expect(response.status, JSON.stringify(headers)).toBe(200);
     }

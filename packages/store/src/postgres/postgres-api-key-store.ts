@@ -6,6 +6,7 @@ import { migrate } from './migrations.js';
 import { isValidSchemaName, schemaNames } from './names.js';
 import { type PostgresConnectionOptions, resolvePool } from './pool.js';
 import { createRevocationPoll } from './revocation-poll.js';
+import { unavailableAsStoreError } from './unavailable.js';
 
 /** Options of {@link createPostgresApiKeyStore}. */
 export interface PostgresApiKeyStoreOptions extends PostgresConnectionOptions {
@@ -73,6 +74,9 @@ export async function createPostgresApiKeyStore(
   }
   const { pool, release } = resolvePool('createPostgresApiKeyStore', options);
   const names = schemaNames(schema);
+  // A database that is down or slow surfaces as StoreUnavailableError (503 with Retry-After).
+  const query: typeof pool.query = ((text: string, values?: unknown[]) =>
+    unavailableAsStoreError(() => pool.query(text, values))) as typeof pool.query;
   try {
     await migrate(pool, names);
   } catch (error) {
@@ -85,7 +89,7 @@ export async function createPostgresApiKeyStore(
     async create(input: NewApiKey) {
       checkNewApiKey(input);
       try {
-        const { rows } = await pool.query<ApiKeyRow>(
+        const { rows } = await query<ApiKeyRow>(
           `INSERT INTO ${names.apiKeys} (id, user_id, name, prefix, key_hash, scopes, expires_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
           [
@@ -109,15 +113,14 @@ export async function createPostgresApiKeyStore(
     },
     async findByPrefix(prefix) {
       if (typeof prefix !== 'string') return null;
-      const { rows } = await pool.query<ApiKeyRow>(
-        `SELECT ${COLUMNS} FROM ${names.apiKeys} WHERE prefix = $1`,
-        [prefix],
-      );
+      const { rows } = await query<ApiKeyRow>(`SELECT ${COLUMNS} FROM ${names.apiKeys} WHERE prefix = $1`, [
+        prefix,
+      ]);
       return rows[0] === undefined ? null : toApiKey(rows[0]);
     },
     async listByUser(userId) {
       if (!isUuid(userId)) return [];
-      const { rows } = await pool.query<ApiKeyRow>(
+      const { rows } = await query<ApiKeyRow>(
         `SELECT ${COLUMNS} FROM ${names.apiKeys} WHERE user_id = $1 AND revoked_at IS NULL
          ORDER BY created_at, id`,
         [userId],
@@ -126,7 +129,7 @@ export async function createPostgresApiKeyStore(
     },
     async revoke(id, userId) {
       if (!isUuid(id) || (userId !== null && !isUuid(userId))) return null;
-      const { rows } = await pool.query<ApiKeyRow>(
+      const { rows } = await query<ApiKeyRow>(
         `UPDATE ${names.apiKeys} SET revoked_at = clock_timestamp()
          WHERE id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR user_id = $2::uuid)
          RETURNING ${COLUMNS}`,

@@ -3,6 +3,7 @@ import type { NewSession, RotationOutcome, SessionRotation, SessionStore } from 
 import { migrate } from './migrations.js';
 import { isValidSchemaName, schemaNames } from './names.js';
 import { type PostgresConnectionOptions, resolvePool } from './pool.js';
+import { unavailableAsStoreError } from './unavailable.js';
 
 /** Options of {@link createPostgresSessionStore}. */
 export interface PostgresSessionStoreOptions extends PostgresConnectionOptions {
@@ -43,6 +44,9 @@ export async function createPostgresSessionStore(
   }
   const { pool, release } = resolvePool('createPostgresSessionStore', options);
   const names = schemaNames(schema);
+  // A database that is down or slow surfaces as StoreUnavailableError (503 with Retry-After).
+  const query: typeof pool.query = ((text: string, values?: unknown[]) =>
+    unavailableAsStoreError(() => pool.query(text, values))) as typeof pool.query;
   try {
     await migrate(pool, names);
   } catch (error) {
@@ -57,9 +61,9 @@ export async function createPostgresSessionStore(
         throw new TypeError('SessionStore.start: id and userId must be UUIDs');
       }
       if (Math.random() * SWEEP_ONE_IN < 1) {
-        await pool.query(`DELETE FROM ${table} WHERE expires_at < now()`);
+        await query(`DELETE FROM ${table} WHERE expires_at < now()`);
       }
-      await pool.query(`INSERT INTO ${table} (id, user_id, token_id, expires_at) VALUES ($1, $2, $3, $4)`, [
+      await query(`INSERT INTO ${table} (id, user_id, token_id, expires_at) VALUES ($1, $2, $3, $4)`, [
         input.id,
         input.userId,
         input.tokenId,
@@ -69,7 +73,7 @@ export async function createPostgresSessionStore(
     async rotate(rotation: SessionRotation): Promise<RotationOutcome> {
       if (!isUuid(rotation?.id)) return 'invalid';
       // One statement: rotate when the token is current, revoke the session when it is not.
-      const { rows } = await pool.query<{ reused: boolean }>(
+      const { rows } = await query<{ reused: boolean }>(
         `UPDATE ${table}
          SET token_id = CASE WHEN token_id = $2 THEN $3 ELSE token_id END,
              expires_at = CASE WHEN token_id = $2 THEN $4::timestamptz ELSE expires_at END,
@@ -84,14 +88,13 @@ export async function createPostgresSessionStore(
     },
     async revoke(id) {
       if (!isUuid(id)) return;
-      await pool.query(
-        `UPDATE ${table} SET revoked_at = clock_timestamp() WHERE id = $1 AND revoked_at IS NULL`,
-        [id],
-      );
+      await query(`UPDATE ${table} SET revoked_at = clock_timestamp() WHERE id = $1 AND revoked_at IS NULL`, [
+        id,
+      ]);
     },
     async isLive(id) {
       if (!isUuid(id)) return false;
-      const { rowCount } = await pool.query(
+      const { rowCount } = await query(
         `SELECT 1 FROM ${table} WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()`,
         [id],
       );
