@@ -1,10 +1,9 @@
-import { within } from '@ironflow/test-support';
+import { adminUrl, freshDatabase, within } from '@ironflow/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
 import { createLogger } from '../src/logger.js';
 import { type RunningServer, startServer } from '../src/server.js';
-import { adminUrl, freshDatabase } from './support/fresh-database.js';
 
 // API keys and sessions through real HTTP on two in-process instances sharing one PostgreSQL
 // database: what one instance creates, rotates or revokes, the other honours.

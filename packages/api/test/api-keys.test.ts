@@ -174,6 +174,34 @@ describe('API keys as credentials', () => {
     expect(writerStreams.raw).toBe(INVALID_TOKEN);
   });
 
+  it('reads history with events:read, with its owner’s rights (audit log for an admin’s key only)', async () => {
+    const srv = await server();
+    const admin = await signedUp(srv, 'ada');
+    const plain = await signedUp(srv, 'grace');
+    const adminKey = await createKey(admin.keys, { name: 'a', scopes: ['events:read'] });
+    const plainKey = await createKey(plain.keys, { name: 'p', scopes: ['events:read'] });
+    const writer = await createKey(plain.keys, { name: 'w', scopes: ['events:write'] });
+    await srv.ingest(runCreated(RUN));
+    const logs = await publish(srv, writer.key, `/api/v1/internal/runs/${RUN}/logs`, {
+      step_id: '0193a1f2-7c4e-7b21-9d3a-5e6f7a8b9c02',
+      step_name: 'build',
+      stream: 'stdout',
+      lines: ['one', 'two'],
+    });
+    expect(logs.status).toBe(202);
+    const read = (path: string, key: string) =>
+      fetch(`${srv.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+    const runLogs = await read(`/api/v1/runs/${RUN}/logs`, plainKey.key);
+    expect(runLogs.status).toBe(200);
+    const body = (await runLogs.json()) as { data: { line: string }[] };
+    expect(body.data.map((entry) => entry.line)).toEqual(['one', 'two']);
+    expect((await read('/api/v1/audit-logs', adminKey.key)).status).toBe(200);
+    expect((await read('/api/v1/audit-logs', plainKey.key)).status).toBe(403);
+    const byWriter = await read(`/api/v1/runs/${RUN}/logs`, writer.key);
+    expect(byWriter.status).toBe(401);
+    expect(await byWriter.text()).toBe(INVALID_TOKEN);
+  });
+
   it('takes the API-key path over a cookie, and refuses unknown or malformed keys with INVALID_TOKEN', async () => {
     const srv = await server();
     const { keys, cookie } = await signedUp(srv);
