@@ -1,7 +1,7 @@
 import { apiKeyLookupPrefix, apiKeyMatches } from './api-key.js';
 import { InvalidTokenError } from './errors.js';
 
-/** What an API key may do (SPEC §6). */
+/** What an API key may do (docs/PROTOCOL.md §6). */
 export type ApiKeyScope = 'events:read' | 'events:write';
 
 /** The stored form of a key the verifier needs; `@ironflow/store`'s `ApiKey` fits it. */

@@ -18,7 +18,7 @@ export interface WorkerAuthOptions {
  * `Authorization: Bearer <token>`, else it throws `InvalidWorkerTokenError` (401
  * `INVALID_WORKER_TOKEN`, for the app's error middleware to render). With `apiKeys`, a
  * `Bearer irfl_…` key takes the API-key path instead and needs the `events:write` scope; any
- * failure there is `InvalidTokenError` (401 `INVALID_TOKEN`, SPEC §4). Either way the credential
+ * failure there is `InvalidTokenError` (401 `INVALID_TOKEN`, docs/PROTOCOL.md §4). Either way the credential
  * goes on `ctx.state.credential` (`worker` or `api_key:<id>`).
  *
  * Both sides are HMAC-ed with a per-process random key before `timingSafeEqual`, so the compare
