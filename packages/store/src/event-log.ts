@@ -25,6 +25,13 @@ export interface EventLogReadOptions {
   runId?: string | undefined;
   /** Only events of these kinds; omitted or empty means every kind (as `types=` in docs/PROTOCOL.md). */
   kinds?: readonly EventKindName[] | undefined;
+  /**
+   * Read as this (non-admin) user: `user_*` events only where they concern this user id (SPEC §3
+   * "Who receives what"); other kinds are unaffected. Omitted: every user's, as an admin reads.
+   * The backends filter in the read itself (indexes on kind and user), so a non-admin's replay
+   * costs the events they may see, not the other users' events it would skip.
+   */
+  visibleTo?: string | undefined;
   /** At most this many events; a non-negative integer. */
   limit: number;
 }

@@ -2,8 +2,10 @@ import {
   EVENT_KINDS,
   type EventKind,
   type EventKindName,
+  type IronflowEvent,
   isEventKind,
   isEventKindName,
+  isUserEvent,
 } from '@ironflow/engine';
 import type {
   EventLogReadBeforeOptions,
@@ -24,6 +26,11 @@ export interface NormalisedReadOptions {
    * `[]` when only audit-only names (`secrets_rotated`) were given: nothing matches.
    */
   kinds: EventKind[] | undefined;
+  /**
+   * Lowercase; `undefined` when visibility filters nothing (not given, or a run filter, which no
+   * `user_*` event matches anyway).
+   */
+  visibleTo?: string | undefined;
 }
 
 /**
@@ -32,13 +39,38 @@ export interface NormalisedReadOptions {
  * api validates first.
  */
 export function normaliseReadOptions(options: EventLogReadOptions): NormalisedReadOptions {
-  const { afterSeq, limit, runId, kinds } = options;
+  const { afterSeq, limit, runId, kinds, visibleTo } = options;
   checkCount('afterSeq', afterSeq);
   checkCount('limit', limit);
   if (runId !== undefined && typeof runId !== 'string') {
     throw new TypeError(`read: runId must be a string, got ${typeof runId}`);
   }
-  return { afterSeq, limit, runId: runId?.toLowerCase(), kinds: checkKinds(kinds) };
+  const visible = checkId('visibleTo', visibleTo);
+  return {
+    afterSeq,
+    limit,
+    runId: runId?.toLowerCase(),
+    kinds: checkKinds(kinds),
+    visibleTo: runId === undefined ? visible : undefined,
+  };
+}
+
+/** The kinds whose events concern one user (`user_*`), which only admins and that user see. */
+export const USER_KINDS: readonly EventKind[] = EVENT_KINDS.filter((kind) =>
+  isUserEvent({ type: kind } as IronflowEvent),
+);
+
+/**
+ * Splits a visible read's kinds: those every reader sees, and the `user_*` ones, which only the
+ * reader's own events match.
+ */
+export function splitVisibleKinds(kinds: readonly EventKind[] | undefined): {
+  shared: EventKind[];
+  own: EventKind[];
+} {
+  const wanted = kinds ?? EVENT_KINDS;
+  const user = new Set<EventKind>(USER_KINDS);
+  return { shared: wanted.filter((kind) => !user.has(kind)), own: wanted.filter((kind) => user.has(kind)) };
 }
 
 /** {@link EventLogReadBeforeOptions} checked; `kinds` as in {@link NormalisedReadOptions}. */

@@ -1,9 +1,11 @@
-import { type EventKind, runIdOf } from '@ironflow/engine';
+import { type EventKind, runIdOf, userIdOf } from '@ironflow/engine';
 import type { StoredEvent } from '../event-log.js';
-import type {
-  NormalisedLogLineQuery,
-  NormalisedReadBeforeOptions,
-  NormalisedReadOptions,
+import {
+  type NormalisedLogLineQuery,
+  type NormalisedReadBeforeOptions,
+  type NormalisedReadOptions,
+  splitVisibleKinds,
+  USER_KINDS,
 } from '../read-options.js';
 import { microsOfTime } from '../time-key.js';
 import { Queue } from './queue.js';
@@ -27,6 +29,8 @@ export class LogIndexes {
    * at append, so a time-bounded read compares numbers instead of parsing every candidate's time.
    */
   readonly #atMicros = new Queue<number>();
+  /** `user_*` events by the user they concern: a non-admin's read walks only their own. */
+  readonly byUser = new SeqIndex<string>();
 
   get oldestSeq(): number | null {
     return this.events.at(0)?.seq ?? null;
@@ -51,6 +55,8 @@ export class LogIndexes {
     const runId = runIdOf(stored.event);
     if (runId !== null) this.byRun.add(runId, stored.seq);
     this.byKind.add(stored.event.type, stored.seq);
+    const userId = userIdOf(stored.event);
+    if (userId !== null) this.byUser.add(userId.toLowerCase(), stored.seq);
   }
 
   /** Drops the oldest event from the log and its indexes, and returns it. */
@@ -62,11 +68,32 @@ export class LogIndexes {
     const runId = runIdOf(evicted.event);
     if (runId !== null) this.byRun.removeOldest(runId);
     this.byKind.removeOldest(evicted.event.type);
+    const userId = userIdOf(evicted.event);
+    if (userId !== null) this.byUser.removeOldest(userId.toLowerCase());
     return evicted;
   }
 
-  read({ afterSeq, limit, runId, kinds }: NormalisedReadOptions, extra: Keep = always): StoredEvent[] {
+  read(
+    { afterSeq, limit, runId, kinds, visibleTo }: NormalisedReadOptions,
+    extra: Keep = always,
+  ): StoredEvent[] {
     if (limit === 0) return [];
+    if (visibleTo !== undefined) {
+      // A non-admin: the kinds everyone sees through their index lists, and the `user_*` ones
+      // through this user's own list, merged by seq; other users' events are never visited.
+      const { shared, own } = splitVisibleKinds(kinds);
+      const ranges = shared.flatMap((kind) => this.byKind.after(kind, afterSeq) ?? []);
+      const mine = own.length > 0 ? this.byUser.after(visibleTo, afterSeq) : undefined;
+      if (mine !== undefined) ranges.push(mine);
+      const ownKinds: ReadonlySet<string> = new Set(own);
+      const allOwn = own.length === USER_KINDS.length;
+      return this.merge(
+        ranges,
+        limit,
+        (stored) =>
+          (allOwn || userIdOf(stored.event) === null || ownKinds.has(stored.event.type)) && extra(stored),
+      );
+    }
     if (kinds === undefined) {
       return runId === undefined
         ? this.readAll(afterSeq, limit, extra)
@@ -111,7 +138,7 @@ export class LogIndexes {
         (stepId === undefined || line.step_id === stepId) && (stream === undefined || line.stream === stream)
       );
     };
-    return this.read({ afterSeq, limit, runId, kinds: ['log_line'] }, matches);
+    return this.read({ afterSeq, limit, runId, kinds: ['log_line'], visibleTo: undefined }, matches);
   }
 
   private readAll(afterSeq: number, limit: number, keep: Keep): StoredEvent[] {

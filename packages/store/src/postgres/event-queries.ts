@@ -1,8 +1,8 @@
-import { type IronflowEvent, runIdOf, serializeEvent } from '@ironflow/engine';
+import { type EventKind, type IronflowEvent, runIdOf, serializeEvent, userIdOf } from '@ironflow/engine';
 import type pg from 'pg';
 import { formatCursor } from '../cursor.js';
 import type { StoredEvent } from '../event-log.js';
-import type { NormalisedReadOptions } from '../read-options.js';
+import { type NormalisedReadOptions, splitVisibleKinds } from '../read-options.js';
 import type { SchemaNames } from './names.js';
 
 /** A row of the events table as the queries below select it (`int8` arrives as text). */
@@ -44,11 +44,13 @@ export async function insertBatch(
   events: readonly IronflowEvent[],
 ): Promise<StoredEvent[]> {
   const runIds: (string | null)[] = [];
+  const userIds: (string | null)[] = [];
   const kinds: string[] = [];
   const jsons: string[] = [];
   const ats: (string | null)[] = [];
   for (const event of events) {
     runIds.push(runIdOf(event));
+    userIds.push(userIdOf(event));
     kinds.push(event.type);
     jsons.push(serializeEvent(event));
     // The engine takes any 4-digit year; PostgreSQL has no year 0. Such an event is stored
@@ -59,13 +61,14 @@ export async function insertBatch(
     `WITH head AS (
        UPDATE ${names.head} SET seq = seq + $1 RETURNING seq AS last, clock_timestamp() AS at
      ), inserted AS (
-       INSERT INTO ${names.events} (seq, run_id, kind, json, batch_last, appended_at, at)
-       SELECT head.last - $1 + item.ord, item.run_id, item.kind, item.json, head.last, head.at, item.at
-       FROM head, unnest($2::uuid[], $3::text[], $4::text[], $6::timestamptz[])
-         WITH ORDINALITY AS item(run_id, kind, json, at, ord)
+       INSERT INTO ${names.events} (seq, run_id, kind, json, batch_last, appended_at, at, user_id)
+       SELECT head.last - $1 + item.ord, item.run_id, item.kind, item.json, head.last, head.at, item.at,
+         item.user_id
+       FROM head, unnest($2::uuid[], $3::text[], $4::text[], $6::timestamptz[], $7::uuid[])
+         WITH ORDINALITY AS item(run_id, kind, json, at, user_id, ord)
      )
      SELECT last, ${epochMs('head.at')}, pg_notify($5, last::text) FROM head`,
-    [events.length, runIds, kinds, jsons, names.channel, ats],
+    [events.length, runIds, kinds, jsons, names.channel, ats, userIds],
   );
   const { last: lastText, appended_at_ms: appendedAtMs } = rows[0] as {
     last: string;
@@ -94,9 +97,10 @@ export const COLUMNS = `seq, json, batch_last, ${epochMs('appended_at')}`;
 export async function selectPage(
   pool: pg.Pool,
   names: SchemaNames,
-  { afterSeq, limit, runId, kinds }: NormalisedReadOptions,
+  { afterSeq, limit, runId, kinds, visibleTo }: NormalisedReadOptions,
 ): Promise<EventRow[]> {
   if (limit === 0) return [];
+  if (visibleTo !== undefined) return selectVisiblePage(pool, names, afterSeq, limit, kinds, visibleTo);
   if (runId !== undefined) {
     // Not a UUID: no event has that run, and the uuid cast would fail.
     if (!UUID.test(runId)) return [];
@@ -125,6 +129,44 @@ export async function selectPage(
   const { rows } = await pool.query<EventRow>(
     `SELECT ${COLUMNS} FROM ${names.events} WHERE seq > $1 ORDER BY seq LIMIT $2`,
     [afterSeq, limit],
+  );
+  return rows;
+}
+
+/**
+ * A non-admin's page: the kinds everyone sees, one `(kind, seq)` range each as above, merged with
+ * this user's own `user_*` events through `(user_id, seq)`; other users' events are never read.
+ */
+async function selectVisiblePage(
+  pool: pg.Pool,
+  names: SchemaNames,
+  afterSeq: number,
+  limit: number,
+  kinds: readonly EventKind[] | undefined,
+  visibleTo: string,
+): Promise<EventRow[]> {
+  const { shared, own } = splitVisibleKinds(kinds);
+  // Not a UUID: no user event concerns it, and the uuid cast would fail.
+  const withOwn = own.length > 0 && UUID.test(visibleTo);
+  if (shared.length === 0 && !withOwn) return [];
+  const parts = [
+    `SELECT page.* FROM unnest($1::text[]) AS wanted(kind)
+     CROSS JOIN LATERAL (
+       SELECT ${COLUMNS} FROM ${names.events}
+       WHERE kind = wanted.kind AND seq > $2 ORDER BY seq LIMIT $3
+     ) AS page`,
+  ];
+  const params: unknown[] = [shared, afterSeq, limit];
+  if (withOwn) {
+    params.push(visibleTo, own);
+    parts.push(
+      `(SELECT ${COLUMNS} FROM ${names.events}
+        WHERE user_id = $4 AND seq > $2 AND kind = ANY($5::text[]) ORDER BY seq LIMIT $3)`,
+    );
+  }
+  const { rows } = await pool.query<EventRow>(
+    `SELECT * FROM (${parts.join(' UNION ALL ')}) AS visible ORDER BY seq LIMIT $3`,
+    params,
   );
   return rows;
 }

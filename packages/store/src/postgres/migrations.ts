@@ -100,6 +100,23 @@ const MIGRATIONS: readonly Migration[] = [
       await client.query(`CREATE INDEX ironflow_sessions_expires ON ${sessions} (expires_at)`);
     },
   },
+  {
+    version: 5,
+    name: 'event users',
+    async up(client, { events }) {
+      // The user a `user_*` event concerns, so that a non-admin's read walks only their own
+      // (SPEC §3: those events reach admins and that user only). Nullable: older builds, still
+      // appending during a rolling upgrade, leave it empty, as every other kind does.
+      await client.query(`ALTER TABLE ${events} ADD COLUMN user_id uuid NULL`);
+      await client.query(
+        `UPDATE ${events} SET user_id = (json::jsonb ->> 'user_id')::uuid
+         WHERE kind IN ('user_signed_in', 'user_signed_up', 'user_signed_out')`,
+      );
+      await client.query(
+        `CREATE INDEX ironflow_events_user_seq ON ${events} (user_id, seq) WHERE user_id IS NOT NULL`,
+      );
+    },
+  },
 ];
 
 /** The newest schema version this build knows. */

@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { collect } from './collector.js';
 import { logLine, runCreated, stepCompleted, userSignedIn } from './events.js';
 import { describeHistoryReads } from './history-reads-contract.js';
+import { describeVisibleRead } from './visible-read-contract.js';
 
 /** Builds a fresh, empty log of the backend under test. */
 export type MakeEventLog = (options: { historyLimit?: number }) => Promise<EventLog>;
@@ -351,6 +352,7 @@ export function describeEventLog(name: string, makeLog: MakeEventLog): void {
     });
 
     describeHistoryReads(open);
+    describeVisibleRead(open);
 
     describe('close', () => {
       it('rejects appends after close, and may be called twice', async () => {
