@@ -6,12 +6,19 @@ export interface SessionUser {
   readonly isAdmin: boolean;
 }
 
-/** A non-2xx answer, with docs/PROTOCOL.md §7 envelope's code and message when the body has one. */
+/** One entry of the envelope's `details`: which field is wrong and why. */
+export interface FieldProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A non-2xx answer, with docs/PROTOCOL.md §7 envelope's code, message and field details when the body has them. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details: readonly FieldProblem[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -20,8 +27,22 @@ export class ApiError extends Error {
 
 const AUTH = '/api/v1/auth';
 
+function fieldProblems(details: unknown): FieldProblem[] {
+  if (!Array.isArray(details)) return [];
+  return details.flatMap((item: { path?: unknown; message?: unknown } | null) =>
+    typeof item?.path === 'string' && typeof item.message === 'string'
+      ? [{ path: item.path, message: item.message }]
+      : [],
+  );
+}
+
 async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${AUTH}/${path}`, {
+  return request(method, `${AUTH}/${path}`, body);
+}
+
+/** A JSON call to the api with the session cookie: its `data`, or an {@link ApiError}. */
+export async function request(method: 'GET' | 'POST', url: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(url, {
     method,
     credentials: 'same-origin',
     headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
@@ -35,7 +56,8 @@ async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promi
     // Not JSON (a proxy's error page): reported below by status.
   }
   if (!response.ok) {
-    const error = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    const error = (json as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)
+      ?.error;
     const retryAfter = response.headers.get('retry-after');
     const message =
       typeof error?.message === 'string' ? error.message : `request failed (${response.status})`;
@@ -43,6 +65,7 @@ async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promi
       response.status,
       typeof error?.code === 'string' ? error.code : `HTTP_${response.status}`,
       retryAfter ? `${message} (try again in ${retryAfter} s)` : message,
+      fieldProblems(error?.details),
     );
   }
   return (json as { data?: unknown } | null)?.data ?? null;

@@ -14,6 +14,18 @@ export interface RunSummary {
   status: RunStatus | 'unknown';
   error: string | null;
   events: number;
+  /** When the run was created (`run_created`'s `at`), else the first of its events seen here. */
+  startedAt: string;
+  /** Whether {@link startedAt} is the run's creation (not only the first event this page saw). */
+  startKnown: boolean;
+  /** The `at` of its newest event. */
+  lastAt: string;
+  /** The run's own duration from its newest status event (`duration_ms`), null before one. */
+  durationMs: number | null;
+  /** The run's cost: its newest status event's `cost_usd`, else the sum of its completed steps. */
+  costUsd: number;
+  /** What its newest step-level event says, e.g. `build: completed`. */
+  newestStep: string | null;
   /** The `seq` of the last event that changed this summary. */
   changedAt: number;
 }
@@ -67,22 +79,44 @@ export class LiveState {
       this.#events.splice(0, this.#events.length - this.maxEvents);
     if (!('run_id' in event)) return;
 
-    const run = this.#run(event.run_id, seq);
+    const run = this.#run(event.run_id, seq, event.at);
     run.events += 1;
+    if (event.at > run.lastAt) run.lastAt = event.at;
     if ('workflow_name' in event) run.workflowName = event.workflow_name;
     switch (event.type) {
       case 'run_created':
         if (run.status === 'unknown') run.status = 'pending';
+        run.startedAt = event.at;
+        run.startKnown = true;
         break;
       case 'run_status_changed':
         run.status = event.to;
         run.error = event.error;
+        this.#runTotals(run, event.duration_ms, event.cost_usd);
         break;
       case 'run_failed':
         run.status = 'failed';
         run.error = event.error;
+        this.#runTotals(run, event.duration_ms, event.cost_usd);
+        break;
+      case 'step_completed':
+        run.newestStep = `${event.step_name}: completed`;
+        if (run.durationMs === null) run.costUsd += event.cost_usd;
+        break;
+      case 'step_failed':
+        run.newestStep = `${event.step_name}: failed`;
+        break;
+      case 'approval_requested':
+        run.newestStep = 'awaiting approval';
+        break;
+      case 'approval_escalated':
+        run.newestStep = `${event.step_name}: approval escalated`;
+        break;
+      case 'signal_awaited':
+        run.newestStep = `${event.step_name}: waiting for ${event.name}`;
         break;
       case 'log_line':
+        run.newestStep = `${event.step_name}: running`;
         this.#addLog(event, seq);
         break;
     }
@@ -116,10 +150,38 @@ export class LiveState {
     this.generation += 1;
   }
 
-  #run(runId: string, seq: number): RunSummary {
+  /** The kept event with this cursor, if any. */
+  find(cursor: string): Received | undefined {
+    for (let i = this.#events.length - 1; i >= 0; i -= 1) {
+      const received = this.#events[i] as Received;
+      if (received.cursor === cursor) return received;
+    }
+    return undefined;
+  }
+
+  #runTotals(run: RunSummary, durationMs: number, costUsd: number): void {
+    // Upstream sends 0 for both until the run has a total; keep what the steps added up to until then.
+    if (durationMs > 0) run.durationMs = durationMs;
+    if (costUsd > 0 || durationMs > 0) run.costUsd = costUsd;
+  }
+
+  #run(runId: string, seq: number, at: string): RunSummary {
     let run = this.runs.get(runId);
     if (run === undefined) {
-      run = { runId, workflowName: null, status: 'unknown', error: null, events: 0, changedAt: seq };
+      run = {
+        runId,
+        workflowName: null,
+        status: 'unknown',
+        error: null,
+        events: 0,
+        startedAt: at,
+        startKnown: false,
+        lastAt: at,
+        durationMs: null,
+        costUsd: 0,
+        newestStep: null,
+        changedAt: seq,
+      };
       this.runs.set(runId, run);
       if (this.runs.size > this.maxRuns) this.#evictOneRun();
     }

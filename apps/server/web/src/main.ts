@@ -1,15 +1,19 @@
-// The live event page: sign in, then follow the stream with filters, pause, and a run console.
+// The live event page: sign in, then follow the stream with filters, pause, a run console and an
+// event detail panel, the view kept in the address bar.
 // First, before any module builds a zod schema:
 import './zod-without-eval.js';
-import { EVENT_KINDS, type EventKind } from '@ironflow/engine';
-import { ApiError, fetchSession, refreshSession, type SessionUser, signIn, signOut, signUp } from './api.js';
+import { EVENT_KINDS, type EventKind, validateEvent } from '@ironflow/engine';
+import { fetchSession, refreshSession, type SessionUser, signIn, signOut, signUp } from './api.js';
 import { byId, element } from './dom.js';
+import { EventPanel } from './event-panel.js';
+import { findLinkedEvent } from './find-linked-event.js';
+import { clearFeedback, showFeedback, watchFields } from './form-feedback.js';
+import { zoneLabel } from './format-time.js';
 import { LiveState } from './live-state.js';
 import type { GapNotice } from './parse-message.js';
 import { Renderer } from './renderer.js';
 import { type ConnectionState, EventStream, type StreamFilters } from './stream.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isRunId, readViewState, rememberedEvent, writeViewState } from './url-state.js';
 
 const CONNECTION_TEXT: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
@@ -27,7 +31,9 @@ const ui = {
   auth: byId('auth', HTMLElement),
   authError: byId('auth-error', HTMLElement),
   signInForm: byId('sign-in-form', HTMLFormElement),
+  signInError: byId('sign-in-error', HTMLElement),
   signUpForm: byId('sign-up-form', HTMLFormElement),
+  signUpError: byId('sign-up-error', HTMLElement),
   live: byId('live', HTMLElement),
   filters: byId('filters', HTMLFormElement),
   filterRun: byId('filter-run', HTMLInputElement),
@@ -40,24 +46,37 @@ const ui = {
   gap: byId('gap', HTMLElement),
   gapText: byId('gap-text', HTMLElement),
   gapDismiss: byId('gap-dismiss', HTMLButtonElement),
+  events: byId('events', HTMLOListElement),
+  eventsHint: byId('events-hint', HTMLElement),
+  consoleFilter: byId('console-filter', HTMLButtonElement),
 };
 
 const state = new LiveState();
 const renderer = new Renderer(
   state,
   {
-    events: byId('events', HTMLOListElement),
+    eventsPane: byId('events-pane', HTMLElement),
+    events: ui.events,
     eventsEmpty: byId('events-empty', HTMLElement),
+    eventsNew: byId('events-new', HTMLButtonElement),
+    runsPane: byId('runs-pane', HTMLElement),
     runs: byId('runs', HTMLUListElement),
     runsEmpty: byId('runs-empty', HTMLElement),
+    runsNew: byId('runs-new', HTMLButtonElement),
     console: byId('console', HTMLOListElement),
     consoleRun: byId('console-run', HTMLElement),
-    consoleFilter: byId('console-filter', HTMLButtonElement),
+    consoleFilter: ui.consoleFilter,
     counters: byId('counters', HTMLElement),
   },
-  (runId) => renderer.select(runId),
+  (runId) => {
+    renderer.select(runId);
+    saveView();
+  },
 );
-const consoleFilter = byId('console-filter', HTMLButtonElement);
+const panel = new EventPanel(() => saveView());
+// The console scrolls on its own and has nothing focusable inside: keyboard users focus it to scroll.
+byId('console', HTMLOListElement).tabIndex = 0;
+ui.eventsHint.textContent = `newest first · times in ${zoneLabel()}`;
 
 const kindBoxes = new Map<EventKind, HTMLInputElement>();
 for (const kind of EVENT_KINDS) {
@@ -67,13 +86,31 @@ for (const kind of EVENT_KINDS) {
   box.name = 'types';
   box.value = kind;
   box.checked = true;
-  label.append(box, element('span', `kind kind-${kind}`, kind));
+  label.append(box, element('span', `kind kind-${kind.replace('.', '-')}`, kind));
   ui.kindBoxes.append(label);
   kindBoxes.set(kind, box);
 }
 
 let signedIn: SessionUser | null = null;
-let filters: StreamFilters = { runId: null, types: [] };
+// The view as the address bar had it when the page loaded: restored once, at the first sign-in.
+const linked = readViewState(location.search);
+let filters: StreamFilters = { runId: linked.filterRun, types: linked.types };
+ui.filterRun.value = linked.filterRun ?? '';
+if (linked.types.length > 0) for (const [kind, box] of kindBoxes) box.checked = linked.types.includes(kind);
+let pendingLink = linked;
+
+function saveView(): void {
+  const content = panel.content;
+  writeViewState(
+    {
+      run: renderer.selectedRun,
+      filterRun: filters.runId,
+      types: filters.types,
+      event: content?.cursor ?? null,
+    },
+    content !== null && content.event !== null ? { cursor: content.cursor, event: content.event } : null,
+  );
+}
 
 const stream = new EventStream({
   onEvent(cursor, event) {
@@ -108,10 +145,10 @@ function showGap(gap: GapNotice): void {
 function showAuth(message?: string): void {
   signedIn = null;
   stream.close();
+  panel.close();
   ui.live.hidden = true;
   ui.session.hidden = true;
   ui.auth.hidden = false;
-  ui.authError.hidden = message === undefined;
   ui.authError.textContent = message ?? '';
   byId('sign-in-login', HTMLInputElement).focus();
 }
@@ -122,16 +159,60 @@ function showLive(user: SessionUser): void {
   ui.live.hidden = false;
   ui.session.hidden = false;
   ui.sessionUser.textContent = `${user.username}${user.isAdmin ? ' (admin)' : ''}`;
-  // Opening or reloading the page (or signing in again) shows what just happened, not an empty
-  // list: the view starts over from the newest matching events.
   state.clear();
+  const link = pendingLink;
+  pendingLink = { run: null, filterRun: null, types: [], event: null };
+  renderer.select(link.run ?? filters.runId);
   renderer.schedule();
-  stream.open(filters, { from: 'recent', backlog: state.maxEvents });
+  if (link.event !== null) {
+    void openLinkedEvent(link.event, user);
+    return;
+  }
+  saveView();
+  openStream();
+}
+
+/**
+ * Where a fresh view starts: a run's retained history (cheap, the server indexes by run), else the
+ * newest matching events, so opening, reloading or narrowing the kinds never shows an empty page.
+ */
+function openStream(): void {
+  stream.open(
+    filters,
+    filters.runId !== null ? { from: 'earliest' } : { from: 'recent', backlog: state.maxEvents },
+  );
+}
+
+/**
+ * A link with `event=<cursor>`: the stream resumes right after that cursor, so every event since
+ * the link was made shows, none twice; the linked event itself comes from the tab's history
+ * (a reload) or, for admins, from the audit log.
+ */
+async function openLinkedEvent(cursor: string, user: SessionUser): Promise<void> {
+  const memo = rememberedEvent(cursor);
+  const checked = memo === null ? null : validateEvent(memo.event);
+  let event = checked?.ok === true ? checked.event : null;
+  if (event === null && user.isAdmin) event = await findLinkedEvent(cursor, filters).catch(() => null);
+  if (signedIn !== user) return;
+  // Shown in the list too, where it was: just before everything the stream delivers after it.
+  if (event !== null) state.add(cursor, event);
+  renderer.schedule();
+  stream.open(filters, { from: cursor });
+  panel.open(
+    event !== null
+      ? { cursor, event }
+      : {
+          cursor,
+          event: null,
+          note: 'This event is not on this page: the stream resumed right after it, so everything since then shows. Its details are in the tab that opened it, or in the audit log for admins.',
+        },
+  );
+  saveView();
 }
 
 function readFilters(): StreamFilters | string {
   const runId = ui.filterRun.value.trim().toLowerCase();
-  if (runId !== '' && !UUID.test(runId))
+  if (runId !== '' && !isRunId(runId))
     return `"${runId}" is not a run id (a UUID such as 0b7e3f8c-3c2a-4c1e-9a57-6f1d2b9a4e10).`;
   const types = EVENT_KINDS.filter((kind) => kindBoxes.get(kind)?.checked);
   if (types.length === 0) return 'Choose at least one kind.';
@@ -141,25 +222,19 @@ function readFilters(): StreamFilters | string {
 function applyFilters(next: StreamFilters): void {
   filters = next;
   state.clear();
-  renderer.select(next.runId);
+  panel.close();
+  if (next.runId !== null) renderer.select(next.runId);
   renderer.schedule();
-  // A run's history is cheap to replay (the server indexes by run), so a run filter shows it
-  // from the start; otherwise the newest events matching the new filters fill the cleared view.
-  stream.open(
-    filters,
-    next.runId !== null ? { from: 'earliest' } : { from: 'recent', backlog: state.maxEvents },
-  );
+  saveView();
+  openStream();
 }
 
 ui.filters.addEventListener('submit', (submit) => {
   submit.preventDefault();
   const next = readFilters();
-  ui.filterError.hidden = typeof next !== 'string';
-  if (typeof next === 'string') {
-    ui.filterError.textContent = next;
-    return;
-  }
-  applyFilters(next);
+  ui.filterError.textContent = typeof next === 'string' ? `Error: ${next}` : '';
+  ui.filterRun.toggleAttribute('aria-invalid', typeof next === 'string');
+  if (typeof next !== 'string') applyFilters(next);
 });
 
 for (const [button, checked] of [
@@ -174,38 +249,69 @@ for (const [button, checked] of [
 ui.pause.addEventListener('click', () => {
   const paused = !renderer.paused;
   renderer.setPaused(paused);
-  ui.pause.setAttribute('aria-pressed', String(paused));
+  // Same place, same size either way (see .pause in styles.css); the word says the state.
+  ui.pause.dataset.paused = String(paused);
   ui.pause.textContent = paused ? 'Resume' : 'Pause';
 });
 
 ui.clear.addEventListener('click', () => {
   state.clear();
+  panel.close();
   renderer.select(null);
   renderer.schedule();
+  saveView();
 });
 
 ui.gapDismiss.addEventListener('click', () => {
   ui.gap.hidden = true;
 });
 
-consoleFilter.addEventListener('click', () => {
+ui.consoleFilter.addEventListener('click', () => {
   const runId = renderer.selectedRun;
   if (runId === null) return;
   ui.filterRun.value = runId;
   ui.filters.requestSubmit();
 });
 
-async function submitAuth(form: HTMLFormElement, action: (data: FormData) => Promise<SessionUser>) {
+// One listener for every row: a click, Enter or Space on a row's button opens its details.
+ui.events.addEventListener('click', (click) => {
+  const button = (click.target as Element).closest('button.event');
+  const cursor = button?.parentElement?.dataset.cursor;
+  if (!(button instanceof HTMLButtonElement) || cursor === undefined) return;
+  const received = state.find(cursor);
+  if (received === undefined) return;
+  panel.open({ cursor, event: received.event }, button);
+  saveView();
+});
+
+// Up and down move between rows, as in any list.
+ui.events.addEventListener('keydown', (key) => {
+  if (key.key !== 'ArrowDown' && key.key !== 'ArrowUp') return;
+  const row = (key.target as Element).closest('li');
+  const next = key.key === 'ArrowDown' ? row?.nextElementSibling : row?.previousElementSibling;
+  const button = next?.querySelector('button');
+  if (button instanceof HTMLButtonElement) {
+    key.preventDefault();
+    button.focus();
+  }
+});
+
+async function submitAuth(
+  form: HTMLFormElement,
+  message: HTMLElement,
+  action: (data: FormData) => Promise<SessionUser>,
+  aliases: Record<string, string> = {},
+) {
   const button = form.querySelector('button[type="submit"]');
   if (button instanceof HTMLButtonElement) button.disabled = true;
-  ui.authError.hidden = true;
+  ui.authError.textContent = '';
   try {
     const user = await action(new FormData(form));
     form.reset();
+    clearFeedback(form, message);
     showLive(user);
   } catch (error) {
-    ui.authError.textContent = error instanceof ApiError ? error.message : 'The server could not be reached.';
-    ui.authError.hidden = false;
+    showFeedback(form, message, error, aliases);
   } finally {
     if (button instanceof HTMLButtonElement) button.disabled = false;
   }
@@ -213,14 +319,22 @@ async function submitAuth(form: HTMLFormElement, action: (data: FormData) => Pro
 
 const field = (data: FormData, name: string) => String(data.get(name) ?? '').trim();
 
+watchFields(ui.signInForm);
+watchFields(ui.signUpForm);
+
 ui.signInForm.addEventListener('submit', (submit) => {
   submit.preventDefault();
-  void submitAuth(ui.signInForm, (data) => signIn(field(data, 'login'), String(data.get('password') ?? '')));
+  void submitAuth(
+    ui.signInForm,
+    ui.signInError,
+    (data) => signIn(field(data, 'login'), String(data.get('password') ?? '')),
+    { username: 'login', email: 'login' },
+  );
 });
 
 ui.signUpForm.addEventListener('submit', (submit) => {
   submit.preventDefault();
-  void submitAuth(ui.signUpForm, (data) =>
+  void submitAuth(ui.signUpForm, ui.signUpError, (data) =>
     signUp(field(data, 'email'), field(data, 'username'), String(data.get('password') ?? '')),
   );
 });

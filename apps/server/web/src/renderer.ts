@@ -1,31 +1,33 @@
-import { describeEvent, formatTime, shortId } from './describe-event.js';
-import { element } from './dom.js';
-import type { LiveState, Received, ReceivedLog, RunSummary } from './live-state.js';
+import { shortId } from './describe-event.js';
+import { eventRow, logRow } from './event-row.js';
+import { ListHold } from './list-hold.js';
+import type { LiveState, Received, ReceivedLog } from './live-state.js';
+import { createRunRow, type RunRow, updateRunRow, updateRunTimes } from './run-row.js';
 
 export interface RendererElements {
+  readonly eventsPane: HTMLElement;
   readonly events: HTMLOListElement;
   readonly eventsEmpty: HTMLElement;
+  readonly eventsNew: HTMLButtonElement;
+  readonly runsPane: HTMLElement;
   readonly runs: HTMLUListElement;
   readonly runsEmpty: HTMLElement;
+  readonly runsNew: HTMLButtonElement;
   readonly console: HTMLOListElement;
   readonly consoleRun: HTMLElement;
   readonly consoleFilter: HTMLButtonElement;
   readonly counters: HTMLElement;
 }
 
-interface RunRow {
-  readonly item: HTMLLIElement;
-  readonly button: HTMLButtonElement;
-  readonly name: HTMLSpanElement;
-  readonly status: HTMLSpanElement;
-  readonly count: HTMLSpanElement;
-}
+// How often the runs' "started … ago" is brought up to date: one timer for the page, not per row.
+const RELATIVE_TIME_REFRESH_MS = 15_000;
 
 /**
  * Draws the {@link LiveState} at most once per animation frame: events that arrived since the last
  * frame are built into one fragment and inserted with one DOM call, the list is trimmed to the
  * state's cap, and nothing reads layout except the console's scroll position. While paused it
- * draws nothing but the counters, so events buffer in the state.
+ * draws nothing but the counters, so events buffer in the state. While the pointer or the focus is
+ * in the event or run list, that list's new rows wait (see {@link ListHold}) so nothing moves under it.
  */
 export class Renderer {
   #scheduled = false;
@@ -35,10 +37,15 @@ export class Renderer {
   #eventRows = 0;
   #runsSeq = 0;
   readonly #runRows = new Map<string, RunRow>();
+  /** Rows of runs first seen while the run list was held, newest last. */
+  #heldRuns: RunRow[] = [];
   #selected: string | null = null;
   #consoleSeq = 0;
   #consoleRows = 0;
   #stickToBottom = true;
+  #consoleHovered = false;
+  readonly #eventsHold: ListHold;
+  readonly #runsHold: ListHold;
 
   constructor(
     private readonly state: LiveState,
@@ -49,6 +56,22 @@ export class Renderer {
       const { scrollTop, clientHeight, scrollHeight } = view.console;
       this.#stickToBottom = scrollTop + clientHeight >= scrollHeight - 8;
     });
+    view.console.addEventListener('pointermove', () => {
+      this.#consoleHovered = true;
+    });
+    view.console.addEventListener('pointerleave', () => {
+      this.#consoleHovered = false;
+    });
+    this.#eventsHold = new ListHold(view.eventsPane, view.events, view.eventsNew, 'event', () =>
+      this.schedule(),
+    );
+    this.#runsHold = new ListHold(view.runsPane, view.runs, view.runsNew, 'run', () => this.schedule());
+    view.runs.addEventListener('click', (click) => {
+      const item = (click.target as Element).closest('li[data-run]');
+      const runId = item instanceof HTMLElement ? (item.dataset.run ?? null) : null;
+      if (runId !== null) this.onSelect(runId === this.#selected ? null : runId);
+    });
+    setInterval(() => this.#refreshTimes(), RELATIVE_TIME_REFRESH_MS);
   }
 
   get paused(): boolean {
@@ -106,13 +129,20 @@ export class Renderer {
     this.view.events.replaceChildren();
     this.view.runs.replaceChildren();
     this.#runRows.clear();
+    this.#heldRuns = [];
     this.#consoleSeq = 0;
     this.#consoleRows = 0;
     this.view.console.replaceChildren();
   }
 
   #drawEvents(): void {
+    if (this.#eventsHold.held) {
+      this.#eventsHold.show(Math.min(this.state.seq - this.#eventsSeq, this.state.maxEvents));
+      return;
+    }
+    this.#eventsHold.show(0);
     const fresh = this.state.eventsAfter(this.#eventsSeq);
+    this.view.eventsEmpty.hidden = this.#eventRows > 0 || fresh.length > 0;
     if (fresh.length === 0) return;
     const cap = this.state.maxEvents;
     const fragment = document.createDocumentFragment();
@@ -126,60 +156,55 @@ export class Renderer {
       for (; this.#eventRows > cap; this.#eventRows -= 1) this.view.events.lastElementChild?.remove();
     }
     this.#eventsSeq = (fresh[fresh.length - 1] as Received).seq;
-    this.view.eventsEmpty.hidden = true;
   }
 
   #drawRuns(): void {
-    for (const runId of this.state.evictedRuns) {
-      this.#runRows.get(runId)?.item.remove();
-      this.#runRows.delete(runId);
+    const held = this.#runsHold.held;
+    // Removing a row would move the rows below it: evictions wait with the new rows.
+    if (!held) {
+      for (const runId of this.state.evictedRuns) {
+        if (this.state.runs.has(runId)) continue; // seen again since: its row stays
+        this.#runRows.get(runId)?.item.remove();
+        this.#runRows.delete(runId);
+      }
+      this.state.evictedRuns.clear();
     }
-    this.state.evictedRuns.clear();
-    const fresh: HTMLLIElement[] = [];
+    const now = Date.now();
     for (const run of this.state.runs.values()) {
       if (run.changedAt <= this.#runsSeq) continue;
-      const row = this.#runRows.get(run.runId) ?? this.#newRunRow(run, fresh);
-      updateRunRow(row, run);
+      let row = this.#runRows.get(run.runId);
+      if (row === undefined) {
+        row = createRunRow(run, run.runId === this.#selected);
+        this.#runRows.set(run.runId, row);
+        this.#heldRuns.push(row);
+      }
+      updateRunRow(row, run, now);
     }
-    // Map order is first-seen order; the newest run goes on top.
-    if (fresh.length > 0) this.view.runs.prepend(...fresh.reverse());
     this.#runsSeq = this.state.seq;
+    if (!held && this.#heldRuns.length > 0) {
+      // Map order is first-seen order; the newest run goes on top.
+      const fresh = this.#heldRuns.filter((row) => this.#runRows.get(row.item.dataset.run ?? '') === row);
+      this.view.runs.prepend(...fresh.reverse().map((row) => row.item));
+      this.#heldRuns = [];
+    }
+    this.#runsHold.show(this.#heldRuns.length);
     this.view.runsEmpty.hidden = this.#runRows.size > 0;
     if (this.#selected !== null && !this.state.runs.has(this.#selected)) {
-      this.view.consoleRun.textContent = `Run ${shortId(this.#selected)} is no longer kept on this page.`;
+      this.view.consoleRun.textContent = `Run ${shortId(this.#selected)} is not among the runs kept on this page.`;
     }
-  }
-
-  #newRunRow(run: RunSummary, fresh: HTMLLIElement[]): RunRow {
-    const item = element('li');
-    const button = element('button', 'run');
-    button.type = 'button';
-    button.title = run.runId;
-    button.setAttribute('aria-pressed', String(run.runId === this.#selected));
-    const name = element('span', 'run-name');
-    const id = element('span', 'run-id', shortId(run.runId));
-    const status = element('span', 'status');
-    const count = element('span', 'run-count');
-    button.append(name, id, status, count);
-    button.addEventListener('click', () => this.onSelect(run.runId === this.#selected ? null : run.runId));
-    item.append(button);
-    const row = { item, button, name, status, count };
-    this.#runRows.set(run.runId, row);
-    fresh.push(item);
-    return row;
   }
 
   #drawConsole(): void {
     const runId = this.#selected;
     const { console: list, consoleRun, consoleFilter } = this.view;
-    consoleFilter.hidden = runId === null;
+    consoleFilter.classList.toggle('is-hidden', runId === null);
     if (runId === null) {
       consoleRun.textContent = 'Select a run to see its log lines.';
       return;
     }
     const run = this.state.runs.get(runId);
     if (run !== undefined) {
-      consoleRun.textContent = `${run.workflowName ?? 'run'} ${shortId(runId)} · ${run.status}`;
+      consoleRun.textContent = `${run.workflowName ?? 'run'} ${shortId(runId)} · ${run.status.replace('_', ' ')}`;
     }
     const fresh = this.state.logsAfter(runId, this.#consoleSeq);
     if (fresh.length === 0) return;
@@ -195,49 +220,23 @@ export class Renderer {
       for (; this.#consoleRows > cap; this.#consoleRows -= 1) list.firstElementChild?.remove();
     }
     this.#consoleSeq = (fresh[fresh.length - 1] as ReceivedLog).seq;
-    // The one layout read per frame, and only when the console grew.
-    if (this.#stickToBottom) list.scrollTop = list.scrollHeight;
+    // The one layout read per frame, and only when the console grew; never under the pointer.
+    if (this.#stickToBottom && !this.#consoleHovered) list.scrollTop = list.scrollHeight;
   }
 
   #drawCounters(): void {
-    const buffered = this.state.seq - this.#eventsSeq;
+    const waiting = this.state.seq - this.#eventsSeq;
     const parts = [`${this.state.seq} received`, `${this.#eventRows} shown`];
-    if (this.#paused) parts.push(`${buffered} buffered while paused`);
+    if (this.#paused) parts.push(`${waiting} buffered while paused`);
     this.view.counters.textContent = parts.join(' · ');
   }
-}
 
-function eventRow({ cursor, event }: Received): HTMLLIElement {
-  const row = element('li', 'event');
-  row.dataset.kind = event.type;
-  if (cursor) row.dataset.cursor = cursor;
-  const time = element('time', 'event-time', formatTime(event.at));
-  time.dateTime = event.at;
-  const kind = element('span', 'kind', event.type);
-  const runId = 'run_id' in event ? event.run_id : null;
-  const run = element('span', 'event-run', runId === null ? '—' : shortId(runId));
-  if (runId !== null) {
-    row.dataset.run = runId;
-    run.title = runId;
+  #refreshTimes(): void {
+    if (this.#paused) return;
+    const now = Date.now();
+    for (const [runId, row] of this.#runRows) {
+      const run = this.state.runs.get(runId);
+      if (run !== undefined) updateRunTimes(row, run, now);
+    }
   }
-  row.append(time, kind, run, element('span', 'event-text', describeEvent(event)));
-  return row;
-}
-
-function updateRunRow(row: RunRow, run: RunSummary): void {
-  row.name.textContent = run.workflowName ?? 'run';
-  row.status.textContent = run.status.replace('_', ' ');
-  row.status.className = `status status-${run.status}`;
-  row.count.textContent = `${run.events} ev`;
-  row.button.title = run.error ? `${run.runId}: ${run.error}` : run.runId;
-}
-
-function logRow({ line }: ReceivedLog): HTMLLIElement {
-  const row = element('li', `log log-${line.stream}`);
-  row.append(
-    element('span', 'log-time', formatTime(line.at)),
-    element('span', 'log-step', line.step_name),
-    element('span', 'log-text', line.line),
-  );
-  return row;
 }
