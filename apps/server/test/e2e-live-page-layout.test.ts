@@ -5,7 +5,6 @@ import type { ServerProcess } from './support/built.js';
 import {
   boxes,
   connection,
-  freePort,
   itemAt,
   openIn,
   publish,

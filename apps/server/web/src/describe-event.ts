@@ -13,9 +13,10 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
 }
 
-/** Dollars with cents, and more digits for the fractions of a cent agent steps cost. */
+/** Dollars with cents, and four digits for the fractions of a cent that agent steps cost. */
 export function formatUsd(usd: number): string {
-  return usd !== 0 && Math.abs(usd) < 1 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+  const cents = usd * 100;
+  return Math.abs(cents - Math.round(cents)) < 1e-9 ? `$${usd.toFixed(2)}` : `$${usd.toFixed(4)}`;
 }
 
 const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
