@@ -103,7 +103,12 @@ describe('the live page shows every kind and opens events', () => {
 
   it('opens an event by click or keyboard; a deep link restores the view and resumes after its cursor with nothing missing', async () => {
     const { url } = await startServer(running, 0);
-    const [before, runA, runB, runC] = Array.from({ length: 4 }, () => crypto.randomUUID());
+    const [before, runA, runB, runC] = [
+      crypto.randomUUID(),
+      crypto.randomUUID(),
+      crypto.randomUUID(),
+      crypto.randomUUID(),
+    ];
     await publish(url, [{ type: 'run_created', run_id: before, workflow_name: 'earlier' }]);
     const { last_id: linked } = await publish(url, [
       { type: 'run_created', run_id: runA, workflow_name: 'deploy-api' },

@@ -132,7 +132,7 @@ describe('the live page keeps its layout still', () => {
 
     // Pause, then Resume, in the same place and size: clicking twice at one spot toggles back.
     const pause = (await boxes(page, ['#pause']))['#pause'];
-    if (pause === null) throw new Error('no pause button');
+    if (!pause) throw new Error('no pause button');
     await page.mouse.click(pause.x + pause.width / 2, pause.y + pause.height / 2);
     await expect.poll(() => page.locator('#pause').textContent(), WAIT).toBe('Resume');
     await publish(url, [created(crypto.randomUUID(), 'while-paused')]);
