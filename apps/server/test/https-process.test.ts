@@ -211,6 +211,9 @@ describe('HTTPS with HTTP/2 and HTTP/1.1 on one port (built server)', () => {
     });
     stalled.on('error', () => {});
     await waitFor(() => text.includes(': connected'), 'the stalled stream to open', 10_000);
+    // The server's receive windows, sized for 2 MiB ingest bodies; what it sends is bounded by ours.
+    expect(session.remoteSettings.initialWindowSize).toBe(1024 * 1024);
+    expect(session.state.remoteWindowSize).toBeGreaterThanOrEqual(1024 * 1024);
     await ingest(numbered(1, 20));
     await waitFor(() => parseNumbers(text).numbers.length === 20, 'the first 20 events', 10_000);
     // Stop reading: the client's stream window fills, and the server's unsent bytes pass 64 KiB.
