@@ -26,7 +26,7 @@ export interface EventLogReadOptions {
   /** Only events of these kinds; omitted or empty means every kind (as `types=` in docs/PROTOCOL.md). */
   kinds?: readonly EventKindName[] | undefined;
   /**
-   * Read as this (non-admin) user: `user_*` events only where they concern this user id (SPEC §3
+   * Read as this (non-admin) user: `user_*` events only where they concern this user id (docs/PROTOCOL.md §3
    * "Who receives what"); other kinds are unaffected. Omitted: every user's, as an admin reads.
    * The backends filter in the read itself (indexes on kind and user), so a non-admin's replay
    * costs the events they may see, not the other users' events it would skip.

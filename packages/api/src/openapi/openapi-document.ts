@@ -145,7 +145,7 @@ function buildPaths(): Record<string, unknown> {
         summary: 'Create an account (the first becomes admin) and sign in',
         requestBody: body('SignUpRequest'),
         responses: {
-          '200': reply('Signed up; the session cookies are set', 'Session'),
+          '201': reply('Signed up; the session cookies are set', 'Session'),
           '400': badRequest,
           '403': error('Sign-up is closed'),
           '409': error('The email or username is taken'),

@@ -199,19 +199,15 @@ export function openApiSchemas(): Record<string, Schema> {
       required: ['name', 'scopes'],
     },
     ApiKey: { type: 'object', properties: apiKeyFields, required: Object.keys(apiKeyFields) },
-    ApiKeyCreated: {
+    ApiKeyCreated: envelope({
       type: 'object',
       properties: {
         ...apiKeyFields,
         key: { type: 'string', description: 'The secret (`irfl_…`), shown this once.' },
       },
       required: [...Object.keys(apiKeyFields), 'key'],
-    },
-    ApiKeyList: {
-      type: 'object',
-      properties: { data: { type: 'array', items: ref('ApiKey') } },
-      required: ['data'],
-    },
+    }),
+    ApiKeyList: envelope({ type: 'array', items: ref('ApiKey') }),
     Ready: envelope({
       type: 'object',
       properties: { status: { type: 'string', enum: ['ready'] } },

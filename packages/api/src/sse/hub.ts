@@ -305,7 +305,7 @@ class FanOutHub implements Hub {
           afterSeq: conn.lastSeq,
           runId: runId ?? undefined,
           kinds: kindList,
-          // Filtered in the read: a non-admin's replay costs what they may see (SPEC §3).
+          // Filtered in the read: a non-admin's replay costs what they may see (docs/PROTOCOL.md §3).
           visibleTo: conn.subscriber.isAdmin ? undefined : conn.subscriber.userId,
           limit: this.settings.replayPageSize,
         });

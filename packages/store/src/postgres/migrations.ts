@@ -105,7 +105,7 @@ const MIGRATIONS: readonly Migration[] = [
     name: 'event users',
     async up(client, { events }) {
       // The user a `user_*` event concerns, so that a non-admin's read walks only their own
-      // (SPEC §3: those events reach admins and that user only). Nullable: older builds, still
+      // (docs/PROTOCOL.md §3: those events reach admins and that user only). Nullable: older builds, still
       // appending during a rolling upgrade, leave it empty, as every other kind does.
       await client.query(`ALTER TABLE ${events} ADD COLUMN user_id uuid NULL`);
       await client.query(

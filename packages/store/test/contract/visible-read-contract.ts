@@ -7,7 +7,7 @@ import { runCreated, stepCompleted, userSignedIn } from './events.js';
 type Open = (options?: { historyLimit?: number }) => Promise<EventLog>;
 
 /**
- * `read` with `visibleTo` (a non-admin's replay, SPEC §3): `user_*` events of that user only,
+ * `read` with `visibleTo` (a non-admin's replay, docs/PROTOCOL.md §3): `user_*` events of that user only,
  * everything else as without it. Called inside `describeEventLog`.
  */
 export function describeVisibleRead(open: Open): void {
