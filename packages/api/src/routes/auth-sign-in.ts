@@ -46,6 +46,7 @@ export function mountAuthSignIn(router: Router, deps: SignInDeps): void {
   router.post('/api/v1/auth/sign-in', async (ctx) => {
     const verdict = deps.limiter.take(ctx.ip);
     if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds);
+    deps.passwords.assertAvailable();
     const body = await readValidBody(ctx, signInSchema, MAX_AUTH_BODY_BYTES);
     const user: User | null =
       body.email !== undefined

@@ -42,6 +42,7 @@ export function mountAuthSignUp(router: Router, deps: SignUpDeps): void {
     if (!deps.open) throw signUpDisabled();
     const verdict = deps.limiter.take(ctx.ip);
     if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds, 'sign-up');
+    deps.passwords.assertAvailable();
     const body = await readValidBody(ctx, signUpSchema, MAX_AUTH_BODY_BYTES);
     const passwordHash = await deps.passwords.hash(body.password);
     let user: Awaited<ReturnType<UserStore['create']>>;
