@@ -8,13 +8,16 @@ import {
   type ApiKeyStore,
   createMemoryApiKeyStore,
   createMemoryEventLog,
+  createMemoryIdempotencyStore,
   createMemorySessionStore,
   createMemoryUserStore,
   createPostgresApiKeyStore,
   createPostgresEventLog,
+  createPostgresIdempotencyStore,
   createPostgresSessionStore,
   createPostgresUserStore,
   type EventLog,
+  type IdempotencyStore,
   type SessionStore,
   type UserStore,
 } from '@ironflow/store';
@@ -58,6 +61,7 @@ interface Stores {
   readonly users: UserStore;
   readonly apiKeys: ApiKeyStore;
   readonly sessions: SessionStore;
+  readonly idempotency: IdempotencyStore;
   closeStores(): Promise<void>;
 }
 
@@ -73,6 +77,7 @@ async function openStores(config: Config, logger: Logger): Promise<Stores> {
       users: createMemoryUserStore(),
       apiKeys: createMemoryApiKeyStore(),
       sessions: createMemorySessionStore(),
+      idempotency: createMemoryIdempotencyStore(),
       closeStores: () => log.close(),
     };
   }
@@ -116,7 +121,15 @@ async function openStores(config: Config, logger: Logger): Promise<Stores> {
       timeoutMs: config.databaseTimeoutMs,
     });
     opened.push(sessions);
-    return { log, users, apiKeys, sessions, closeStores };
+    // Keys live beside the log (same schema), so an append commits its answer with its batch.
+    const idempotency = await createPostgresIdempotencyStore({
+      connectionString,
+      poolSize: 2,
+      timeoutMs: config.databaseTimeoutMs,
+      onError: (error) => logger.warn({ err: error }, 'idempotency keys: timed prune failed'),
+    });
+    opened.push(idempotency);
+    return { log, users, apiKeys, sessions, idempotency, closeStores };
   } catch (error) {
     await closeStores();
     throw databaseStartError(error, connectionString);
@@ -176,7 +189,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       `SSE_MAX_STREAMS=${config.sse.maxStreams} is more than the file-descriptor limit (ulimit -n ${streamCap.fdLimit}) can hold: at most ${streamCap.maxStreams} streams; raise the limit (LimitNOFILE=, ulimit -n) to allow more`,
     );
   }
-  const { log, users, apiKeys, sessions, closeStores } = await openStores(config, logger);
+  const { log, users, apiKeys, sessions, idempotency, closeStores } = await openStores(config, logger);
   const tokens = createTokenService({ secret: config.jwtSecret });
   const publisher = createInProcessNotifier({
     maxQueuedPerSubscriber: WEBHOOK_QUEUE_LIMIT,
@@ -190,6 +203,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     users,
     apiKeys,
     sessions,
+    idempotency,
     tokens,
     jwtSecret: config.jwtSecret,
     workerToken: config.workerToken,

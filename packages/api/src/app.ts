@@ -12,8 +12,10 @@ import type { EventPublisher } from '@ironflow/engine';
 import {
   type ApiKeyStore,
   createMemoryApiKeyStore,
+  createMemoryIdempotencyStore,
   createMemorySessionStore,
   type EventLog,
+  type IdempotencyStore,
   type SessionStore,
   type UserStore,
 } from '@ironflow/store';
@@ -87,6 +89,12 @@ export interface AppDeps {
   readonly sessions?: SessionStore;
   /** Password hashing with a bounded queue. @default createPasswordHasher() */
   readonly passwords?: PasswordHasher;
+  /**
+   * Remembers the ingest routes' `Idempotency-Key`s. With PostgreSQL pass the PostgreSQL store on
+   * the log's schema, so every instance shares the keys and an append commits with its answer.
+   * @default createMemoryIdempotencyStore()
+   */
+  readonly idempotency?: IdempotencyStore;
   readonly tokens: TokenService;
   readonly jwtSecret: string;
   readonly workerToken: string;
@@ -183,6 +191,10 @@ export function createApp(deps: AppDeps): IronflowApp {
     metrics.appended(stored.map((entry) => entry.event.type)),
   );
   const ingestGuards = [countIngestRejections(metrics), authenticateProducer];
+  const once = {
+    keys: deps.idempotency ?? createMemoryIdempotencyStore(),
+    onReplay: () => metrics.ingestReplayed(),
+  };
 
   const router = new Router();
   mountHealth(router);
@@ -192,8 +204,8 @@ export function createApp(deps: AppDeps): IronflowApp {
   mountEventsStream(router, { log: deps.log, hub, authenticate });
   mountRunLogs(router, { log: deps.log, authenticate });
   mountAuditLogs(router, { log: deps.log, authenticate });
-  mountIngestEvents(router, append, ingestGuards);
-  mountIngestLogs(router, append, ingestGuards);
+  mountIngestEvents(router, append, once, ingestGuards);
+  mountIngestLogs(router, append, once, ingestGuards);
   mountMetrics(router, metrics, deps.environment === 'production' ? authenticateWorker : null);
   mountAuthRoutes(router, {
     users: deps.users,

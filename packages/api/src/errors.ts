@@ -33,8 +33,26 @@ export const methodNotAllowed = () => new ApiError(405, 'METHOD_NOT_ALLOWED', 'm
 export const notImplemented = () => new ApiError(501, 'NOT_IMPLEMENTED', 'method not implemented');
 export const payloadTooLarge = (limitBytes: number) =>
   new ApiError(413, 'PAYLOAD_TOO_LARGE', `request body is larger than ${limitBytes} bytes`);
-export const unsupportedMediaType = () =>
-  new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'request body must be application/json');
+export const unsupportedMediaType = (message = 'request body must be application/json in UTF-8') =>
+  new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', message);
+
+// Idempotency keys on the ingest routes (SPEC §4, "Exactly once").
+export const invalidIdempotencyKey = () =>
+  new ApiError(400, 'BAD_REQUEST', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+export const idempotencyKeyInUse = () =>
+  new ApiError(
+    409,
+    'IDEMPOTENCY_KEY_IN_USE',
+    'a request with this Idempotency-Key is in flight; retry later',
+    undefined,
+    { 'Retry-After': '1' },
+  );
+export const idempotencyKeyReused = () =>
+  new ApiError(
+    422,
+    'IDEMPOTENCY_KEY_REUSED',
+    'this Idempotency-Key was used with a different request; use a new key for a new request',
+  );
 export const tooManyStreams = (limit: number) =>
   new ApiError(429, 'TOO_MANY_STREAMS', `too many concurrent streams for this user (max ${limit})`);
 export const serviceUnavailable = (message: string) => new ApiError(503, 'SERVICE_UNAVAILABLE', message);

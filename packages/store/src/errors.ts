@@ -113,3 +113,18 @@ export class ApiKeyPrefixTakenError extends StoreError {
     super('another API key already has this prefix');
   }
 }
+
+/**
+ * An idempotent append's claim on its key expired and another request took the key over, so
+ * this one stored nothing: the other request's answer is the one that counts.
+ */
+export class IdempotencyKeyInUseError extends StoreError {
+  override readonly name = 'IdempotencyKeyInUseError';
+  readonly code = 'IDEMPOTENCY_KEY_IN_USE';
+  readonly status = 409;
+  readonly expose = true;
+
+  constructor() {
+    super('a request with this Idempotency-Key is in flight; retry later');
+  }
+}

@@ -1,4 +1,5 @@
 import type { EventKindName, IronflowEvent } from '@ironflow/engine';
+import type { IdempotencyLease, IdempotentAnswer } from './idempotency-store.js';
 
 /** One event as the log stored it. */
 export interface StoredEvent {
@@ -86,6 +87,20 @@ export interface EventPage {
   readonly total: number;
 }
 
+/** Options of {@link EventLog.append}. */
+export interface AppendOptions {
+  /**
+   * Records the answer of an idempotent request with the batch: `answer(stored)` is recorded for
+   * `lease`. The PostgreSQL log, given a lease of the PostgreSQL idempotency store on its schema,
+   * commits both in one transaction, so a crash after the commit still leaves the answer stored;
+   * if the lease was lost it stores nothing and throws `IdempotencyKeyInUseError`.
+   */
+  readonly idempotency?: {
+    readonly lease: IdempotencyLease;
+    answer(stored: readonly StoredEvent[]): IdempotentAnswer;
+  };
+}
+
 /** The seqs the log holds now. */
 export interface EventLogBounds {
   /** Seq of the oldest retained event; `null` when the log holds none. */
@@ -122,9 +137,9 @@ export interface EventLog {
    * Validates every item with the engine's `validateEvent`. If any item is invalid, throws
    * `EventValidationError` with a detail for every problem of every invalid item and stores
    * nothing. Otherwise stores the whole batch in order with consecutive seqs and resolves with it.
-   * An empty batch stores nothing and resolves with `[]`.
+   * An empty batch stores nothing and resolves with `[]` (and records no idempotent answer).
    */
-  append(inputs: readonly unknown[]): Promise<StoredEvent[]>;
+  append(inputs: readonly unknown[], options?: AppendOptions): Promise<StoredEvent[]>;
   /** Retained events after `afterSeq` matching the filters, ascending, at most `limit`. */
   read(options: EventLogReadOptions): Promise<StoredEvent[]>;
   /**

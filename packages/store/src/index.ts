@@ -1,5 +1,6 @@
 // The event log interface and its cursors.
 export type {
+  AppendOptions,
   EventLog,
   EventLogBounds,
   EventLogListener,
@@ -12,6 +13,15 @@ export type {
   TailStatus,
 } from './event-log.js';
 export { type Cursor, formatCursor, parseCursor } from './cursor.js';
+
+// Idempotency keys (exactly-once ingest).
+export type {
+  IdempotencyClaim,
+  IdempotencyLease,
+  IdempotencyRequest,
+  IdempotencyStore,
+  IdempotentAnswer,
+} from './idempotency-store.js';
 
 // The user store interface.
 export type { NewUser, User, UserStore } from './user-store.js';
@@ -34,10 +44,18 @@ export type { ListenerErrorHandler } from './memory/tail.js';
 export { createMemoryUserStore, type MemoryUserStoreOptions } from './memory/memory-user-store.js';
 export { createMemoryApiKeyStore, type MemoryApiKeyStoreOptions } from './memory/memory-api-key-store.js';
 export { createMemorySessionStore, type MemorySessionStoreOptions } from './memory/memory-session-store.js';
+export {
+  createMemoryIdempotencyStore,
+  type MemoryIdempotencyStoreOptions,
+} from './memory/memory-idempotency-store.js';
 
 // The PostgreSQL backends (several server instances on one database).
 export { createPostgresEventLog, type PostgresEventLogOptions } from './postgres/postgres-event-log.js';
 export type { ReconnectOptions } from './postgres/log-tail.js';
+export {
+  createPostgresIdempotencyStore,
+  type PostgresIdempotencyStoreOptions,
+} from './postgres/postgres-idempotency-store.js';
 export type { PostgresConnectionOptions } from './postgres/pool.js';
 export {
   createPostgresUserStore,
@@ -61,6 +79,7 @@ export {
   EventLogClosedError,
   type EventValidationDetail,
   EventValidationError,
+  IdempotencyKeyInUseError,
   InvalidCursorError,
   StoreError,
   StoreUnavailableError,

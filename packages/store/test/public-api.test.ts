@@ -1,4 +1,12 @@
-import type { EventLog, EventLogBounds, StoredEvent, TailStatus, User, UserStore } from '@ironflow/store';
+import type {
+  EventLog,
+  EventLogBounds,
+  IdempotencyStore,
+  StoredEvent,
+  TailStatus,
+  User,
+  UserStore,
+} from '@ironflow/store';
 import * as store from '@ironflow/store';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
@@ -10,16 +18,19 @@ describe('public entry', () => {
         'ApiKeyPrefixTakenError',
         'EventLogClosedError',
         'EventValidationError',
+        'IdempotencyKeyInUseError',
         'InvalidCursorError',
         'StoreError',
         'StoreUnavailableError',
         'UserExistsError',
         'createMemoryApiKeyStore',
         'createMemoryEventLog',
+        'createMemoryIdempotencyStore',
         'createMemorySessionStore',
         'createMemoryUserStore',
         'createPostgresApiKeyStore',
         'createPostgresEventLog',
+        'createPostgresIdempotencyStore',
         'createPostgresSessionStore',
         'createPostgresUserStore',
         'formatCursor',
@@ -31,6 +42,7 @@ describe('public entry', () => {
   it('types the factories by their interfaces', () => {
     expectTypeOf(store.createMemoryEventLog).returns.toEqualTypeOf<EventLog>();
     expectTypeOf(store.createMemoryUserStore).returns.toEqualTypeOf<UserStore>();
+    expectTypeOf(store.createMemoryIdempotencyStore).returns.toEqualTypeOf<IdempotencyStore>();
     expectTypeOf<EventLog['bounds']>().returns.toEqualTypeOf<EventLogBounds>();
     expectTypeOf<EventLog['tailStatus']>().returns.toEqualTypeOf<TailStatus>();
     expectTypeOf<EventLog['append']>().returns.toEqualTypeOf<Promise<StoredEvent[]>>();

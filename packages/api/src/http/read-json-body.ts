@@ -1,28 +1,28 @@
 import type { Context } from 'koa';
-import getRawBody from 'raw-body';
-import { badRequest, payloadTooLarge, unsupportedMediaType } from '../errors.js';
+import { badRequest, unsupportedMediaType } from '../errors.js';
+import { discardRest, readBodyBytes } from './read-body-bytes.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Reads a JSON request body up to `limitBytes`, with a clear client error for every way it can
- * be wrong: missing, not JSON by type, too large (`413`), not UTF-8, not parseable.
+ * Checks that the request says it carries JSON in UTF-8: `400` when it carries no body, `415`
+ * for another type or charset (the body is then drained, so the answer is read).
  */
-export async function readJsonBody(ctx: Context, limitBytes: number): Promise<unknown> {
+export function checkJsonType(ctx: Context): void {
   const type = ctx.is('application/json', '+json');
   if (type === null) throw badRequest('request body is empty');
-  if (type === false) throw unsupportedMediaType();
-
-  let raw: Buffer;
-  try {
-    raw = await getRawBody(ctx.req, { limit: limitBytes, length: ctx.request.length });
-  } catch (error) {
-    if ((error as { type?: string }).type === 'entity.too.large') throw payloadTooLarge(limitBytes);
-    throw badRequest('could not read the request body');
+  const charset = ctx.request.charset.toLowerCase();
+  if (type === false || (charset !== '' && charset !== 'utf-8' && charset !== 'utf8')) {
+    discardRest(ctx.req);
+    throw unsupportedMediaType();
   }
+}
+
+/** Parses a decoded body as UTF-8 JSON: `400` for invalid UTF-8, an empty body or bad JSON. */
+export function parseJsonBytes(bytes: Buffer): unknown {
   let text: string;
   try {
-    text = strictUtf8.decode(raw);
+    text = strictUtf8.decode(bytes);
   } catch {
     throw badRequest('request body is not valid UTF-8');
   }
@@ -32,4 +32,14 @@ export async function readJsonBody(ctx: Context, limitBytes: number): Promise<un
   } catch (error) {
     throw badRequest(`request body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Reads a JSON request body up to `limitBytes` after decoding, with a clear client error for
+ * every way it can be wrong: missing, not JSON in UTF-8 by type (`415`), an unknown encoding
+ * (`415`), too large (`413`), not decodable, not UTF-8, not parseable (`400`).
+ */
+export async function readJsonBody(ctx: Context, limitBytes: number): Promise<unknown> {
+  checkJsonType(ctx);
+  return parseJsonBytes(await readBodyBytes(ctx, limitBytes));
 }

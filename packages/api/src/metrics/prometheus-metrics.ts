@@ -11,6 +11,8 @@ export interface PrometheusMetrics {
   appended(kinds: readonly string[]): void;
   /** Counts an ingest request refused, by error code. */
   ingestRejected(code: string): void;
+  /** Counts an ingest answered again for a repeated `Idempotency-Key` (nothing appended). */
+  ingestReplayed(): void;
   /** Makes the connection gauge read the hub's live count at scrape time. */
   watchConnections(count: () => number): void;
   /** Makes the tail gauges read the log's `tailStatus()` at scrape time. */
@@ -100,6 +102,11 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     labelNames: ['code'],
     registers,
   });
+  const ingestReplays = new Counter({
+    name: 'ironflow_ingest_idempotent_replays_total',
+    help: 'Ingest requests answered with the stored answer of their Idempotency-Key (nothing appended).',
+    registers,
+  });
 
   return {
     registry,
@@ -121,6 +128,7 @@ export function createPrometheusMetrics(): PrometheusMetrics {
       for (const [kind, count] of counts) appended.inc({ kind }, count);
     },
     ingestRejected: (code) => rejected.inc({ code }),
+    ingestReplayed: () => ingestReplays.inc(),
     watchConnections(count) {
       connectionCount = count;
     },

@@ -1,32 +1,34 @@
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { validationFailed } from '../errors.js';
-import { readJsonBody } from '../http/read-json-body.js';
+import { readIdempotencyKey } from '../http/idempotency-key.js';
+import { readBodyBytes } from '../http/read-body-bytes.js';
+import { checkJsonType, parseJsonBytes } from '../http/read-json-body.js';
 import type { EventSink } from './event-sink.js';
+import { type IngestOnceDeps, ingestOnce } from './ingest-once.js';
 
 export const MAX_BATCH_EVENTS = 1000;
 export const MAX_INGEST_BODY_BYTES = 2 * 1024 * 1024;
 
 /**
- * `POST /api/v1/internal/events`: one event or a batch of 1 to 1000, stored all-or-nothing;
- * validation (with per-item details) happens in `EventLog.append`.
+ * `POST /api/v1/internal/events`: one event or a batch of 1 to 1000, stored all-or-nothing and
+ * at most once per `Idempotency-Key`; validation (with per-item details) happens in `EventLog.append`.
  */
-export function mountIngestEvents(router: Router, append: EventSink, guards: readonly Middleware[]): void {
+export function mountIngestEvents(
+  router: Router,
+  append: EventSink,
+  once: IngestOnceDeps,
+  guards: readonly Middleware[],
+): void {
   router.post('/api/v1/internal/events', ...guards, async (ctx) => {
-    const body = await readJsonBody(ctx, MAX_INGEST_BODY_BYTES);
+    const key = readIdempotencyKey(ctx);
+    checkJsonType(ctx);
+    const bytes = await readBodyBytes(ctx, MAX_INGEST_BODY_BYTES);
+    const body = parseJsonBytes(bytes);
     const items = Array.isArray(body) ? body : [body];
     if (items.length === 0 || items.length > MAX_BATCH_EVENTS) {
       throw validationFailed(`a batch holds 1 to ${MAX_BATCH_EVENTS} events, got ${items.length}`);
     }
-    const stored = await append(items);
-    ctx.status = 202;
-    ctx.body = {
-      data: {
-        accepted: stored.length,
-        first_id: stored[0]?.cursor ?? null,
-        last_id: stored[stored.length - 1]?.cursor ?? null,
-      },
-      meta: null,
-    };
+    await ingestOnce(ctx, once, { key, target: 'events', body: bytes }, (options) => append(items, options));
   });
 }

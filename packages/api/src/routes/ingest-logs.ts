@@ -4,9 +4,12 @@ import type { Middleware } from 'koa';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { validationFailed } from '../errors.js';
-import { readJsonBody } from '../http/read-json-body.js';
+import { readIdempotencyKey } from '../http/idempotency-key.js';
+import { readBodyBytes } from '../http/read-body-bytes.js';
+import { checkJsonType, parseJsonBytes } from '../http/read-json-body.js';
 import type { EventSink } from './event-sink.js';
 import { MAX_INGEST_BODY_BYTES } from './ingest-events.js';
+import { type IngestOnceDeps, ingestOnce } from './ingest-once.js';
 import { parseRunId } from './run-id.js';
 
 export const MAX_LOG_LINES = 1000;
@@ -16,11 +19,22 @@ const logBatchSchema = eventSchemas.log_line
   .pick({ step_id: true, step_name: true, stream: true })
   .extend({ lines: z.array(z.string()) });
 
-/** `POST /api/v1/internal/runs/:run_id/logs`: each line becomes a `log_line` sharing one `at`. */
-export function mountIngestLogs(router: Router, append: EventSink, guards: readonly Middleware[]): void {
+/**
+ * `POST /api/v1/internal/runs/:run_id/logs`: each line becomes a `log_line` sharing one `at`;
+ * at most once per `Idempotency-Key`.
+ */
+export function mountIngestLogs(
+  router: Router,
+  append: EventSink,
+  once: IngestOnceDeps,
+  guards: readonly Middleware[],
+): void {
   router.post('/api/v1/internal/runs/:run_id/logs', ...guards, async (ctx) => {
     const runId = parseRunId(ctx.params.run_id ?? '');
-    const body = await readJsonBody(ctx, MAX_INGEST_BODY_BYTES);
+    const key = readIdempotencyKey(ctx);
+    checkJsonType(ctx);
+    const bytes = await readBodyBytes(ctx, MAX_INGEST_BODY_BYTES);
+    const body = parseJsonBytes(bytes);
     const lines = (body as { lines?: unknown } | null)?.lines;
     if (Array.isArray(lines) && lines.length > MAX_LOG_LINES) {
       throw validationFailed(`too many lines: ${lines.length} (max ${MAX_LOG_LINES})`);
@@ -36,26 +50,21 @@ export function mountIngestLogs(router: Router, append: EventSink, guards: reado
       throw validationFailed('invalid log batch', details);
     }
     const { step_id, step_name, stream } = parsed.data;
-    const at = new Date().toISOString();
-    const events = parsed.data.lines.map((line) => ({
-      type: 'log_line',
-      id: uuidv7(),
-      run_id: runId,
-      step_id,
-      step_name,
-      stream,
-      line,
-      at,
-    }));
-    const stored = events.length === 0 ? [] : await append(events);
-    ctx.status = 202;
-    ctx.body = {
-      data: {
-        accepted: stored.length,
-        first_id: stored[0]?.cursor ?? null,
-        last_id: stored[stored.length - 1]?.cursor ?? null,
-      },
-      meta: null,
-    };
+    const target = `logs ${runId}`;
+    await ingestOnce(ctx, once, { key, target, body: bytes }, async (options) => {
+      // Ids and `at` are made per run of the request: a replayed request makes none.
+      const at = new Date().toISOString();
+      const events = parsed.data.lines.map((line) => ({
+        type: 'log_line',
+        id: uuidv7(),
+        run_id: runId,
+        step_id,
+        step_name,
+        stream,
+        line,
+        at,
+      }));
+      return events.length === 0 ? [] : append(events, options);
+    });
   });
 }

@@ -2,7 +2,7 @@ import { type IronflowEvent, serializeEvent } from '@ironflow/engine';
 import { formatCursor, isValidEpoch } from '../cursor.js';
 import { generateEpoch } from '../epoch.js';
 import { EventLogClosedError } from '../errors.js';
-import type { EventLog, StoredEvent, TailStatus } from '../event-log.js';
+import type { AppendOptions, EventLog, StoredEvent, TailStatus } from '../event-log.js';
 import {
   normaliseLogLineQuery,
   normalisePageQuery,
@@ -105,7 +105,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
     }
   }
 
-  async function append(inputs: readonly unknown[]): Promise<StoredEvent[]> {
+  async function append(inputs: readonly unknown[], options?: AppendOptions): Promise<StoredEvent[]> {
     if (closed) throw new EventLogClosedError();
     const valid = validateBatch(inputs, now);
     if (valid.length === 0) return [];
@@ -115,7 +115,11 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
     const batch = Object.freeze(valid.map((event) => toStored(event, appendedAtMs)));
     for (const stored of batch) store(stored);
     evictOverflow();
+    // Nothing here outlives a crash, so recording the answer just after storing is as good as
+    // one commit (the memory idempotency store records it before it returns).
+    const recorded = options?.idempotency?.lease.complete(options.idempotency.answer(batch));
     tail.deliver(batch);
+    await recorded;
     return batch.slice();
   }
 

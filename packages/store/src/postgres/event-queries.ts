@@ -38,7 +38,7 @@ export function storedFromRow(epoch: string, row: EventRow): StoredEvent {
  * see seq N without every seq below it. Resolves with the stored batch.
  */
 export async function insertBatch(
-  pool: pg.Pool,
+  pool: Pick<pg.Pool, 'query'>,
   names: SchemaNames,
   epoch: string,
   events: readonly IronflowEvent[],

@@ -117,6 +117,25 @@ const MIGRATIONS: readonly Migration[] = [
       );
     },
   },
+  {
+    version: 6,
+    name: 'idempotency keys',
+    async up(client, { idempotency }) {
+      // One row per (credential, key): who holds it (token, until lease_until) and, once the
+      // request committed, its answer (status, body), written in the same transaction as the batch.
+      await client.query(`CREATE TABLE ${idempotency} (
+        scope text NOT NULL,
+        key text NOT NULL,
+        fingerprint text NOT NULL,
+        token uuid NOT NULL,
+        lease_until timestamptz NOT NULL,
+        status integer NULL,
+        body text NULL,
+        created_at timestamptz NOT NULL,
+        PRIMARY KEY (scope, key))`);
+      await client.query(`CREATE INDEX ironflow_idempotency_created ON ${idempotency} (created_at)`);
+    },
+  },
 ];
 
 /** The newest schema version this build knows. */

@@ -13,6 +13,7 @@ export interface SchemaNames {
   readonly users: string;
   readonly apiKeys: string;
   readonly sessions: string;
+  readonly idempotency: string;
   /** Channel of the log's wake-ups; a collision between schemas would only cost extra reads. */
   readonly channel: string;
   /** Text hashed into the advisory lock key that serialises migrations of this schema. */
@@ -38,6 +39,7 @@ export function schemaNames(schema: string): SchemaNames {
     users: table('ironflow_users'),
     apiKeys: table('ironflow_api_keys'),
     sessions: table('ironflow_sessions'),
+    idempotency: table('ironflow_idempotency_keys'),
     channel: `ironflow_log:${schema}`.slice(0, MAX_IDENTIFIER),
     migrationLock: `ironflow:migrate:${schema}`,
     userLock: `ironflow:users:${schema}`,

@@ -1,5 +1,12 @@
-import { EventLogClosedError } from '../errors.js';
-import type { EventLog, EventLogBounds, EventLogReadOptions, StoredEvent } from '../event-log.js';
+import type { IronflowEvent } from '@ironflow/engine';
+import { EventLogClosedError, IdempotencyKeyInUseError } from '../errors.js';
+import type {
+  AppendOptions,
+  EventLog,
+  EventLogBounds,
+  EventLogReadOptions,
+  StoredEvent,
+} from '../event-log.js';
 import { type ListenerErrorHandler, reportToConsole } from '../memory/tail.js';
 import {
   normaliseLogLineQuery,
@@ -17,10 +24,12 @@ import {
   storedFromRow,
 } from './event-queries.js';
 import { beforeStatement, logLinesStatement, type Statement, selectEventPage } from './history-queries.js';
+import { answerClaim, type KeyClaim, lockClaim } from './idempotency-queries.js';
 import { createLogTail, type ReconnectOptions } from './log-tail.js';
 import { migrate } from './migrations.js';
 import { isValidSchemaName, schemaNames } from './names.js';
 import { type PostgresConnectionOptions, resolvePool } from './pool.js';
+import { postgresClaimOf } from './postgres-idempotency-store.js';
 import { unavailableAsStoreError } from './unavailable.js';
 
 /** Options of {@link createPostgresEventLog}. */
@@ -187,14 +196,57 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
     return rows.map((row) => storedFromRow(epoch, row));
   }
 
+  /**
+   * The batch and its idempotent answer in one transaction: a crash after the commit leaves the
+   * answer for the retry, a crash before it leaves neither. The key's row is locked first, so a
+   * claim that expired meanwhile is found out before the head row is locked.
+   */
+  async function insertAnswered(
+    valid: readonly IronflowEvent[],
+    claim: KeyClaim,
+    idempotency: NonNullable<AppendOptions['idempotency']>,
+  ): Promise<StoredEvent[]> {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      if (!(await lockClaim(client, names, claim))) {
+        await client.query('ROLLBACK');
+        throw new IdempotencyKeyInUseError();
+      }
+      const stored = await insertBatch(client, names, epoch, valid);
+      await answerClaim(client, names, claim, idempotency.answer(stored));
+      await client.query('COMMIT');
+      return stored;
+    } catch (error) {
+      if (!(error instanceof IdempotencyKeyInUseError)) {
+        broken = error as Error;
+        await client.query('ROLLBACK').catch(() => {});
+      }
+      throw error;
+    } finally {
+      // A client that failed mid-transaction may be in any state: drop its connection.
+      client.release(broken);
+    }
+  }
+
   return {
     epoch,
-    async append(inputs) {
+    async append(inputs, options?: AppendOptions) {
       if (closed) throw new EventLogClosedError();
       const valid = validateBatch(inputs, settings.now);
       if (valid.length === 0) return [];
+      const idempotency = options?.idempotency;
+      const claim = idempotency && postgresClaimOf(idempotency.lease, settings.schema);
       return unavailableAsStoreError(async () => {
-        const stored = await insertBatch(pool, names, epoch, valid);
+        let stored: StoredEvent[];
+        if (idempotency === undefined) stored = await insertBatch(pool, names, epoch, valid);
+        else if (claim !== undefined) stored = await insertAnswered(valid, claim, idempotency);
+        else {
+          // A lease of another store (memory, another schema) cannot share this transaction.
+          stored = await insertBatch(pool, names, epoch, valid);
+          await idempotency.lease.complete(idempotency.answer(stored));
+        }
         cached.headSeq = Math.max(cached.headSeq, (stored.at(-1) as StoredEvent).seq);
         // Other instances may have appended before us into an empty log: ask for the real oldest.
         if (cached.oldestSeq === null) await refreshBounds();
