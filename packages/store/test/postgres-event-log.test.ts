@@ -34,7 +34,7 @@ describe.skipIf(skipPostgres)('PostgreSQL event log', () => {
     const { rows } = await adminPool().query(
       `SELECT version FROM "${schema}".ironflow_schema_migrations ORDER BY 1`,
     );
-    expect(rows.map((row) => row.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(rows.map((row) => row.version)).toEqual([1, 2, 3, 4, 5, 6]);
     const [first] = await (logs[0] as EventLog).append([runCreated(randomUUID())]);
     const [second] = await (logs[4] as EventLog).append([runCreated(randomUUID())]);
     expect([first?.seq, second?.seq]).toEqual([1, 2]);

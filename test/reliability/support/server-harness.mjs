@@ -1,6 +1,7 @@
 // Runs the built server (apps/server/dist) in a child process started with --expose-gc, so a test
 // can ask it, over IPC, for its memory after a full garbage collection. Test-only: the server itself
-// has no debug hooks (the crash injection below is the harness's own). Configuration comes from the environment exactly as for `node dist/main.js`.
+// has no debug hooks (the crash injection below is the harness's own). Configuration comes from
+// the environment exactly as for `node dist/main.js`.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
