@@ -178,6 +178,11 @@ export function createLogTail(options: LogTailOptions): LogTail {
     listen().then(
       () => {
         reconnecting = false;
+        // Lost again before we got here: its loss found no reconnect to schedule, so do it now.
+        if (listener === null) {
+          scheduleReconnect();
+          return;
+        }
         reconnectDelay = reconnect.minDelayMs;
         reason = 'catching up after reconnecting';
         updateStatus();
