@@ -262,7 +262,7 @@ describe('API keys as credentials', () => {
     byToken.close();
   });
 
-  it('ends a key’s stream within 2 s of its expires_at, then refuses the key', async () => {
+  it('ends a key’s stream with `: credentials expired` within 2 s of its expires_at, then refuses the key', async () => {
     const srv = await server({ stream: { tickMs: 100 } });
     const { keys } = await signedUp(srv);
     const expiresAt = new Date(Date.now() + 1500).toISOString();
@@ -272,6 +272,7 @@ describe('API keys as credentials', () => {
     expect(stream.status).toBe(200);
     await stream.waitForEnd(5_000);
     expect(Date.now() - Date.parse(expiresAt)).toBeLessThan(2_000);
+    expect(stream.raw.endsWith(': credentials expired\n\n')).toBe(true);
     const after = await SseClient.open(`${srv.url}/api/v1/events`, { authorization: `Bearer ${key.key}` });
     expect(after.status).toBe(401);
   });
