@@ -8,7 +8,8 @@ import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
 import { cleanEnv, cliPath, repoRoot, type ServerProcess, spawnServer } from './support/built.js';
 
 const WAIT = { timeout: 20_000 } as const;
-// Set IRONFLOW_SCREENSHOT=docs/live-page.png to refresh the README's screenshot.
+// Set IRONFLOW_SCREENSHOT=docs/live-page.png to refresh the README's screenshots (that one, and
+// docs/live-page-event.png with an event's detail panel open).
 const SCREENSHOT = process.env.IRONFLOW_SCREENSHOT;
 
 // The shared helper finds the browser ($CHROMIUM_PATH, Debian's, playwright's) or says how to get one.
@@ -298,12 +299,22 @@ describe('the live event page in Chromium', () => {
     const runId = await withLogs.getAttribute('data-run');
     await page.locator(`#runs .run[title^="${runId}"]`).click();
     await page.locator('#console .log').first().waitFor(WAIT);
+    // Away from the lists, so nothing is held back or hovered in the picture.
+    await page.mouse.move(700, 20);
     expect(problems).toEqual([]);
-    if (SCREENSHOT) {
-      const file = path.resolve(repoRoot, SCREENSHOT);
+    const file = SCREENSHOT ? path.resolve(repoRoot, SCREENSHOT) : null;
+    if (file) {
       await mkdir(path.dirname(file), { recursive: true });
       await page.screenshot({ path: file });
     }
+    // The detail panel of an event with a cost and a duration: the second picture, `<name>-event.png`.
+    const rich = page.locator('#events li[data-kind="step_completed"] button').first();
+    await rich.click();
+    await page.locator('#event-panel').waitFor({ state: 'visible', ...WAIT });
+    await page.mouse.move(700, 20);
+    expect(await page.locator('#event-panel-title').textContent()).toBe('Event step_completed');
+    if (file) await page.screenshot({ path: file.replace(/\.png$/, '-event.png') });
+    expect(problems).toEqual([]);
     await page.close();
   }, 90_000);
 });
