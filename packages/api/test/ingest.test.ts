@@ -248,3 +248,77 @@ describe('every other route', () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('METHOD_NOT_ALLOWED');
   });
 });
+
+describe('validation errors stay small', () => {
+  it('lists at most 100 problems of a 2 MiB batch of bad labels, with the total, without holding the event loop', async () => {
+    const srv = await server();
+    // 999 labels whose values are numbers, on as many events as fit in 2 MiB.
+    const labels = Object.fromEntries(Array.from({ length: 999 }, (_, i) => [`k${i}`, i]));
+    const event = {
+      ...runCreated(RUN_A),
+      type: 'run_status_changed',
+      from: 'pending',
+      to: 'running',
+      labels,
+    };
+    const batch: unknown[] = [];
+    while (JSON.stringify([...batch, event]).length < 2 * 1024 * 1024 - 1024) batch.push(event);
+    expect(batch.length).toBeGreaterThan(100);
+    let longestGap = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }, 5);
+    const response = await post(srv, EVENTS_PATH, JSON.stringify(batch));
+    const text = await response.text();
+    clearInterval(ticker);
+    expect(response.status).toBe(400);
+    // Before: every one of the ~190 000 problems listed, 11 MiB, and the loop held 1.5 s.
+    expect(text.length).toBeLessThan(32 * 1024);
+    const { error } = JSON.parse(text) as { error: { message: string; details: unknown[] } };
+    expect(error.details).toHaveLength(100);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^${batch.length} of ${batch.length} events failed validation: \\[0\\] .+ \\(and \\d+ more; 100 listed\\)$`,
+      ),
+    );
+    expect(longestGap).toBeLessThan(1_000);
+    expect(srv.log.bounds().headSeq).toBe(0);
+  });
+
+  it('cuts quoted input: a 100 000-character label key is named by its first 200 characters', async () => {
+    const srv = await server();
+    const key = 'k'.repeat(100_000);
+    const response = await post(
+      srv,
+      EVENTS_PATH,
+      JSON.stringify({
+        ...runCreated(RUN_A),
+        type: 'run_status_changed',
+        from: 'pending',
+        to: 'running',
+        labels: { [key]: 1 },
+      }),
+    );
+    const text = await response.text();
+    expect(response.status).toBe(400);
+    expect(text.length).toBeLessThan(4 * 1024);
+    expect(text).toContain('(100007 characters)'); // `labels.` and the key
+  });
+
+  it('lists at most 100 problems of a log batch, with the total', async () => {
+    const srv = await server();
+    const lines = Array.from({ length: 1000 }, (_, i) => i);
+    const response = await post(
+      srv,
+      logsPath(RUN_A),
+      JSON.stringify({ step_id: STEP, step_name: 'build', stream: 'stdout', lines }),
+    );
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { message: string; details: unknown[] } };
+    expect(error.message).toBe('invalid log batch: 1000 problems, 100 listed');
+    expect(error.details).toHaveLength(100);
+  });
+});

@@ -119,7 +119,11 @@ export const countDefaultOneField = documented(count().default(1), { type: 'inte
 /** The most entries `labels` may hold. */
 export const MAX_LABELS = 1000;
 
-const labelRecord = z.record(z.string(), z.string({ error: 'expected a string label value' }), {
+/** How many label values that are not strings are named one by one; the rest are counted. */
+const MAX_LABEL_VALUE_ISSUES = 10;
+const LABEL_VALUE_MESSAGE = 'expected a string label value';
+
+const labelRecord = z.record(z.string(), z.string({ error: LABEL_VALUE_MESSAGE }), {
   error: expected('an object of string to string'),
 });
 
@@ -144,6 +148,25 @@ export const labelsField = documented(
           code: 'custom',
           input: value,
           message: `expected at most ${MAX_LABELS} labels, received ${size}`,
+        });
+        return value;
+      }
+      // Checked here rather than by the record schema, which builds an issue for every bad value
+      // (1000 labels × 190 events of a 2 MiB batch took the event loop for about a second): the
+      // first few are named, the rest counted in one issue, and an issue here ends the parse.
+      let notStrings = 0;
+      for (const [key, label] of Object.entries(value)) {
+        if (typeof label === 'string') continue;
+        notStrings += 1;
+        if (notStrings <= MAX_LABEL_VALUE_ISSUES) {
+          ctx.issues.push({ code: 'custom', input: label, path: [key], message: LABEL_VALUE_MESSAGE });
+        }
+      }
+      if (notStrings > MAX_LABEL_VALUE_ISSUES) {
+        ctx.issues.push({
+          code: 'custom',
+          input: value,
+          message: `and ${notStrings - MAX_LABEL_VALUE_ISSUES} more label values that are not strings`,
         });
       }
       return value;

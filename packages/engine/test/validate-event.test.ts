@@ -155,6 +155,19 @@ describe('validateEvent: canonical form', () => {
     ]);
   });
 
+  it('names the first 10 label values that are not strings and counts the rest in one issue', () => {
+    const labels = Object.fromEntries(
+      Array.from({ length: 999 }, (_, i) => [`k${i}`, i % 2 === 0 ? i : 'v']),
+    );
+    const issues = issuesOf({ ...example('run_failed'), labels });
+    expect(issues).toHaveLength(11);
+    expect(issues.slice(0, 2)).toEqual([
+      { path: 'labels.k0', message: 'expected a string label value' },
+      { path: 'labels.k2', message: 'expected a string label value' },
+    ]);
+    expect(issues[10]).toEqual({ path: 'labels', message: 'and 490 more label values that are not strings' });
+  });
+
   it('refuses secrets_rotated at validation like an unknown kind: it is never streamed', () => {
     expect(issuesOf({ type: 'secrets_rotated', at: '2026-01-02T03:04:05Z' })).toEqual([
       { path: 'type', message: 'unknown event kind: secrets_rotated' },

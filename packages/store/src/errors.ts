@@ -43,14 +43,21 @@ export class EventValidationError extends StoreError {
   readonly status = 400;
   readonly expose = true;
 
+  /**
+   * @param details the first problems (at most `MAX_VALIDATION_DETAILS` when built by the logs)
+   * @param total how many problems there are in all, listed or not
+   * @param invalidItems how many items of the batch are invalid
+   */
   constructor(
     readonly details: readonly EventValidationDetail[],
     batchSize: number,
+    readonly total: number = details.length,
+    invalidItems: number = new Set(details.map((detail) => detail.index)).size,
   ) {
     const first = details[0];
-    const invalidItems = new Set(details.map((detail) => detail.index)).size;
     const where = first ? `: [${first.index}] ${first.path ? `${first.path}: ` : ''}${first.message}` : '';
-    const more = details.length > 1 ? ` (and ${details.length - 1} more)` : '';
+    const listed = total > details.length ? `; ${details.length} listed` : '';
+    const more = total > 1 ? ` (and ${total - 1} more${listed})` : '';
     super(`${invalidItems} of ${batchSize} events failed validation${where}${more}`);
   }
 }

@@ -13,6 +13,7 @@ import { type IngestOnceDeps, ingestOnce } from './ingest-once.js';
 import { parseRunId } from './run-id.js';
 
 export const MAX_LOG_LINES = 1000;
+const MAX_DETAILS = 100;
 
 // The shared fields are checked once here, so a bad `step_id` is one error, not one per line.
 const logBatchSchema = eventSchemas.log_line
@@ -42,12 +43,16 @@ export function mountIngestLogs(
     const parsed = logBatchSchema.safeParse(body);
     if (!parsed.success) {
       // `index` names the offending line for line errors; shared fields have none.
-      const details = parsed.error.issues.map((issue) => ({
+      // At most 100 listed, as for events; the message gives the total.
+      const { issues } = parsed.error;
+      const details = issues.slice(0, MAX_DETAILS).map((issue) => ({
         index: issue.path[0] === 'lines' && typeof issue.path[1] === 'number' ? issue.path[1] : null,
         path: issue.path.map(String).join('.'),
         message: issue.message,
       }));
-      throw validationFailed('invalid log batch', details);
+      const listed = issues.length > MAX_DETAILS ? `, ${MAX_DETAILS} listed` : '';
+      const problems = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+      throw validationFailed(`invalid log batch: ${problems}${listed}`, details);
     }
     const { step_id, step_name, stream } = parsed.data;
     const target = `logs ${runId}`;
