@@ -36,7 +36,7 @@ export const payloadTooLarge = (limitBytes: number) =>
 export const unsupportedMediaType = (message = 'request body must be application/json in UTF-8') =>
   new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', message);
 
-// Idempotency keys on the ingest routes (SPEC §4, "Exactly once").
+// Idempotency keys on the ingest routes (docs/PROTOCOL.md §4, "Exactly once").
 export const invalidIdempotencyKey = () =>
   new ApiError(400, 'BAD_REQUEST', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
 export const idempotencyKeyInUse = () =>

@@ -45,7 +45,7 @@ export type IdempotencyClaim =
   | { readonly outcome: 'mismatch' };
 
 /**
- * Remembers idempotency keys and their answers (SPEC section 4, "Exactly once"). Every backend
+ * Remembers idempotency keys and their answers (docs/PROTOCOL.md section 4, "Exactly once"). Every backend
  * passes the shared contract suite `describeIdempotencyStore`.
  */
 export interface IdempotencyStore {

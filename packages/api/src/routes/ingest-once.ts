@@ -21,7 +21,7 @@ export interface IngestRequest {
   readonly body: Buffer;
 }
 
-/** The `202` answer of an ingest, as the SPEC writes it; kept as text so a replay is identical. */
+/** The `202` answer of an ingest, as docs/PROTOCOL.md writes it; kept as text so a replay is identical. */
 export function acceptedAnswer(stored: readonly StoredEvent[]): IdempotentAnswer {
   return {
     status: 202,
@@ -43,7 +43,7 @@ function send(ctx: Context, answer: IdempotentAnswer): void {
 }
 
 /**
- * Runs `append` and answers `202`, once per `Idempotency-Key` of the sending credential (SPEC
+ * Runs `append` and answers `202`, once per `Idempotency-Key` of the sending credential (docs/PROTOCOL.md
  * section 4, "Exactly once"): a repeat with the same target and body gets the first answer again
  * with `Idempotent-Replayed: true`; another body `422`; a repeat while the first runs `409`.
  * Only a `202` is remembered: a request that fails frees its key, so a fixed retry can run.

@@ -45,7 +45,7 @@ async function eventually(condition: () => Promise<boolean>, what: string, timeo
   }
 }
 
-/** The behaviour every `IdempotencyStore` backend must show (SPEC section 4, "Exactly once"). */
+/** The behaviour every `IdempotencyStore` backend must show (docs/PROTOCOL.md section 4, "Exactly once"). */
 export function describeIdempotencyStore(
   name: string,
   make: MakeIdempotencyStore,
