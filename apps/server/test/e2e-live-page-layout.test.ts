@@ -206,6 +206,21 @@ describe('the live page keeps its layout still', () => {
     expect(await page.locator('#runs .run-name').first().textContent()).toBe('later-still');
     expect(await page.locator('#runs-new').getAttribute('data-count')).toBe('0');
     expect(await boxes(page, LIVE_LAYOUT)).toEqual(layout);
+
+    // A run clicked keeps the focus, but once the pointer leaves, new runs show: only keyboard
+    // focus holds a list.
+    await page.locator('#runs li button').nth(1).click();
+    await page.mouse.move(5, 5);
+    await publish(url, [created(crypto.randomUUID(), 'after-click')]);
+    await expect.poll(() => page.locator('#runs .run-name').first().textContent(), WAIT).toBe('after-click');
+    // Keyboard focus on a run row holds the list, and the button shows what waits.
+    await page.keyboard.press('ArrowDown'); // any key: the focus is now a keyboard focus
+    await page.locator('#runs li button').nth(2).focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    await publish(url, [created(crypto.randomUUID(), 'while-focused')]);
+    await expect.poll(() => page.locator('#runs-new').textContent(), WAIT).toBe('1 new run');
+    expect(await page.locator('#runs .run-name').first().textContent()).toBe('after-click');
     expect(problems).toEqual([]);
   }, 60_000);
 });

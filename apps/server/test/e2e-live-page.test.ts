@@ -1,13 +1,21 @@
 import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { adminUrl, freshDatabase, launchChromium, within } from '@ironflow/test-support';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
-import { cleanEnv, cliPath, repoRoot, type ServerProcess, spawnServer } from './support/built.js';
+import { repoRoot, type ServerProcess } from './support/built.js';
+import {
+  connection,
+  freePort,
+  openIn,
+  publish,
+  publishLogs,
+  runDemo,
+  signUp,
+  startServer as startOn,
+  WAIT,
+} from './support/live-page.js';
 
-const WAIT = { timeout: 20_000 } as const;
 // Set IRONFLOW_SCREENSHOT=docs/live-page.png to refresh the README's screenshots (that one, and
 // docs/live-page-event.png with an event's detail panel open).
 const SCREENSHOT = process.env.IRONFLOW_SCREENSHOT;
@@ -26,73 +34,14 @@ afterEach(() => {
   for (const server of running.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(
-  port: number,
-  env: Record<string, string> = {},
-): Promise<{ server: ServerProcess; url: string }> {
-  const server = spawnServer({ PORT: String(port), ...env });
-  running.push(server);
-  const line = await within(
-    10_000,
-    'the server to listen',
-    server.logLine((l) => l.msg === 'ironflow listening'),
-  );
-  return { server, url: line.url as string };
-}
-
-async function publish(url: string, events: object[]): Promise<void> {
-  const response = await fetch(`${url}/api/v1/internal/events`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${DEV_WORKER_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(events),
-  });
-  expect(response.status, await response.text()).toBe(202);
-}
-
-async function publishLogs(url: string, runId: string, lines: string[], stream = 'stdout'): Promise<void> {
-  const response = await fetch(`${url}/api/v1/internal/runs/${runId}/logs`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${DEV_WORKER_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ step_id: crypto.randomUUID(), step_name: 'build', stream, lines }),
-  });
-  expect(response.status, await response.text()).toBe(202);
-}
+/** The shared helper, with this file's list of servers to clean up. */
+const startServer = (port: number, env: Record<string, string> = {}) => startOn(running, port, env);
 
 /** A page that records what the browser complains about (a CSP violation is a console error). */
 async function openPage(url: string, viewport = { width: 1280, height: 860 }) {
-  const page = await browser.newPage({ viewport });
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    // Expected: the 401 of `me` before signing in, refused connections while the server restarts.
-    if (message.type() === 'error' && !/status of 401|ERR_CONNECTION_REFUSED/.test(message.text()))
-      problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
-  await page.goto(url);
-  return { page, problems };
+  return openIn(await browser.newContext({ viewport }), url);
 }
 
-async function signUp(page: Page, username: string): Promise<void> {
-  const form = page.locator('#sign-up-form');
-  await form.getByLabel('Email').fill(`${username}@example.com`);
-  await form.getByLabel('Username').fill(username);
-  await form.getByLabel('Password').fill('correct horse battery staple');
-  await form.getByRole('button', { name: 'Sign up' }).click();
-  await page.locator('#session-user').getByText(username).waitFor(WAIT);
-}
-
-const connection = (page: Page) => page.locator('#connection').getAttribute('data-state');
 const rowsOf = (page: Page, runId: string) => page.locator(`#events li[data-run="${runId}"]`);
 
 describe('the live event page in Chromium', () => {
@@ -318,24 +267,6 @@ describe('the live event page in Chromium', () => {
     await page.close();
   }, 90_000);
 });
-
-/** Runs `ironflow demo` against `url` to completion; returns its stdout. */
-async function runDemo(url: string, args: string[]): Promise<string> {
-  const { execFile } = await import('node:child_process');
-  return within(
-    30_000,
-    'the demo to finish',
-    new Promise<string>((resolve, reject) => {
-      execFile(
-        process.execPath,
-        [cliPath, 'demo', '--url', url, ...args],
-        { cwd: repoRoot, env: cleanEnv() },
-        (error, stdout, stderr) =>
-          error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
-      );
-    }),
-  );
-}
 
 // With PostgreSQL the log outlives the process: a restart is no gap, and the page shows what was
 // published while it was away. Two instances share one fresh database (created here, dropped after).

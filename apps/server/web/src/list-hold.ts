@@ -1,5 +1,5 @@
 // Keeps a growing list still while someone is using it: while the pointer is in the list's pane or
-// the focus is inside it, new rows are held back and a "N new" button in the pane's head (whose
+// the keyboard focus is inside it, new rows are held back and a "N new" button in the pane's head (whose
 // space is always kept) says how many wait; they are drawn when the pointer or the focus leaves
 // the pane, or when the button is pressed.
 
@@ -27,7 +27,9 @@ export class ListHold {
       this.#released = false;
       this.onRelease();
     });
-    list.addEventListener('focusin', () => {
+    list.addEventListener('focusin', (focus) => {
+      // Keyboard focus only: a row clicked keeps the focus, and the pointer has gone once it leaves.
+      if (!(focus.target instanceof Element && focus.target.matches(':focus-visible'))) return;
       this.#focusInside = true;
       this.#released = false;
     });
