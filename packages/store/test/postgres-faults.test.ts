@@ -102,10 +102,13 @@ describe.skipIf(skipPostgres)('PostgreSQL log tail under database faults (TCP pr
     });
     const runId = randomUUID();
     await log.append([logLine(runId, 'before')]);
+    expect(await users.count()).toBe(0);
     proxy.setMode('blackhole');
     for (const attempt of [
-      () => users.findByEmail('ada@example.com'),
+      // First, on the idle connection count() left: its BEGIN times out, and no ROLLBACK may
+      // wait behind it for a second timeout.
       () => users.create({ email: 'ada@example.com', username: 'ada', passwordHash: 'x' }),
+      () => users.findByEmail('ada@example.com'),
       () => log.append([logLine(runId, 'during')]),
       () => log.read({ afterSeq: 0, limit: 10 }),
       () => log.ping(),

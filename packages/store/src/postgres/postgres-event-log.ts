@@ -30,7 +30,7 @@ import { migrate } from './migrations.js';
 import { isValidSchemaName, schemaNames } from './names.js';
 import { type PostgresConnectionOptions, resolvePool } from './pool.js';
 import { postgresClaimOf } from './postgres-idempotency-store.js';
-import { unavailableAsStoreError } from './unavailable.js';
+import { isUnavailable, unavailableAsStoreError } from './unavailable.js';
 
 /** Options of {@link createPostgresEventLog}. */
 export interface PostgresEventLogOptions extends PostgresConnectionOptions {
@@ -221,7 +221,9 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
     } catch (error) {
       if (!(error instanceof IdempotencyKeyInUseError)) {
         broken = error as Error;
-        await client.query('ROLLBACK').catch(() => {});
+        // A connection that failed or timed out cannot roll back (the ROLLBACK would wait behind
+        // the stuck statement for another timeout); dropping it rolls back on the server.
+        if (!isUnavailable(error)) await client.query('ROLLBACK').catch(() => {});
       }
       throw error;
     } finally {

@@ -4,7 +4,7 @@ import type { NewUser, User, UserStore } from '../user-store.js';
 import { migrate } from './migrations.js';
 import { isValidSchemaName, schemaNames } from './names.js';
 import { type PostgresConnectionOptions, resolvePool } from './pool.js';
-import { asStoreError, unavailableAsStoreError } from './unavailable.js';
+import { asStoreError, isUnavailable, unavailableAsStoreError } from './unavailable.js';
 
 /** Options of {@link createPostgresUserStore}. */
 export interface PostgresUserStoreOptions extends PostgresConnectionOptions {
@@ -96,9 +96,14 @@ export async function createPostgresUserStore(options: PostgresUserStoreOptions)
       await client.query('COMMIT');
       return toUser(rows[0] as UserRow);
     } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
+      // A connection that failed or timed out cannot roll back (a ROLLBACK would wait behind the
+      // stuck statement for another timeout): drop it, and the server rolls back.
+      if (isUnavailable(error)) broken = error as Error;
+      else {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+      }
       throw asStoreError(asUserExists(error));
     } finally {
       client.release(broken);
