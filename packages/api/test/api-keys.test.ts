@@ -2,7 +2,7 @@ import { createMemoryApiKeyStore } from '@ironflow/store';
 import { describe, expect, it } from 'vitest';
 import { runCreated } from './support/sample-events.js';
 import { SseClient } from './support/sse-client.js';
-import { type TestServer, useTestServers } from './support/test-server.js';
+import { type TestServer, useTestServers, WORKER_TOKEN } from './support/test-server.js';
 
 const server = useTestServers();
 
@@ -285,5 +285,39 @@ describe('API keys as credentials', () => {
     const stream = await SseClient.open(`${srv.url}/api/v1/events`, { authorization: `Bearer ${key.key}` });
     await apiKeys.revoke(key.id, null);
     await stream.waitForEnd(5_000);
+  });
+});
+
+describe('Idempotency-Key scoped to the credential', () => {
+  it('keeps the keys of the worker token and of each events:write key apart', async () => {
+    const srv = await server();
+    const { keys } = await signedUp(srv);
+    const first = await createKey(keys, { name: 'one', scopes: ['events:write'] });
+    const second = await createKey(keys, { name: 'two', scopes: ['events:write'] });
+    const send = (credential: string, workflow: string) =>
+      fetch(`${srv.url}/api/v1/internal/events`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${credential}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'same-key',
+        },
+        body: JSON.stringify(runCreated(RUN, workflow)),
+      });
+    const before = srv.log.bounds().headSeq;
+    // The same key with different bodies under three credentials: three requests, none refused.
+    for (const [credential, workflow] of [
+      [WORKER_TOKEN, 'w'],
+      [first.key, 'a'],
+      [second.key, 'b'],
+    ] as const) {
+      const response = await send(credential, workflow);
+      expect(response.status).toBe(202);
+      expect(response.headers.get('idempotent-replayed')).toBeNull();
+    }
+    // Each credential's repeat replays its own answer; another body under it is 422.
+    expect((await send(first.key, 'a')).headers.get('idempotent-replayed')).toBe('true');
+    expect((await send(first.key, 'b')).status).toBe(422);
+    expect(srv.log.bounds().headSeq).toBe(before + 3);
   });
 });

@@ -93,6 +93,8 @@ describe('Idempotency-Key on the ingest routes', () => {
     const logs = { step_id: STEP, step_name: 'build', stream: 'stdout', lines: ['x'] };
     expect((await post(srv, LOGS, logs, 'k1')).status).toBe(422);
     expect(srv.log.bounds().headSeq).toBe(1);
+    const metrics = await (await fetch(`${srv.url}/metrics`)).text();
+    expect(metrics).toMatch(/^ironflow_ingest_rejections_total\{code="IDEMPOTENCY_KEY_REUSED"\} 2$/m);
   });
 
   it('answers 409 IDEMPOTENCY_KEY_IN_USE while the first request with the key is in flight', async () => {
