@@ -162,7 +162,7 @@ describe.skipIf(adminUrl === '')('database faults under traffic (two built insta
     return { status: response.status, retryAfter: response.headers.get('retry-after') };
   }
 
-  it('loses, doubles and reorders nothing, answers 503 with Retry-After in time, and follows again after 20 faults', async () => {
+  it('loses, doubles and reorders nothing, answers 503 with Retry-After in time, and follows again after 22 faults', async () => {
     const urls = await Promise.all([startInstance(), startInstance()]);
     const acked: string[] = [];
     let unavailable = 0;
