@@ -14,10 +14,14 @@ import s2 from './scenarios/s2-filtered.js';
 import s3 from './scenarios/s3-idle.js';
 import s4 from './scenarios/s4-resume.js';
 import s5 from './scenarios/s5-ingest.js';
+import s6 from './scenarios/s6-postgres-ingest.js';
+import s7 from './scenarios/s7-cross-instance.js';
+import s8 from './scenarios/s8-reconnect-storm.js';
+import s9 from './scenarios/s9-stream-opens.js';
 import { ironflow, ironflowWith } from './targets/ironflow.js';
-import { ironflowPostgres } from './targets/ironflow-postgres.js';
+import { ironflowPostgres, ironflowPostgresWith } from './targets/ironflow-postgres.js';
 import { nchan } from './targets/nchan.js';
-import { betterSse, koaPort, nodeCeiling } from './targets/node-peer.js';
+import { betterSse, koaPort, nodeCeiling, nodeJwt } from './targets/node-peer.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,6 +31,8 @@ const { values: args } = parseArgs({
     targets: { type: 'string' },
     // `before=DIR,after=DIR`: run ironflow once per @ironflow/api build instead of once.
     'compare-api': { type: 'string' },
+    // `before=DIR`: the PostgreSQL scenarios also run with @ironflow/store from DIR (S6's baseline).
+    'compare-store': { type: 'string' },
   },
 });
 const mode = args.quick ? 'quick' : 'full';
@@ -41,6 +47,10 @@ const SIZES = {
     s3: { levels: [200, 400] },
     s4: { clients: 50, behind: 1_000, live: 100 },
     s5: { events: 1_000, singleEvents: 100 },
+    s6: { producers: 4, requests: 20, listeners: 1 },
+    s7: { clients: 20, rate: 100, seconds: 1, batch: 10 },
+    s8: { clients: 200, behind: 100, live: 20 },
+    s9: { opens: 200, concurrency: 8, workers: 1 },
   },
   full: {
     s1: { clients: 1_000, warmup: 500, events: 5_000, singleEvents: 1_000 },
@@ -49,20 +59,34 @@ const SIZES = {
     s3: { levels: [10_000, 19_000] },
     s4: { clients: 1_000, behind: 1_000, live: 100 },
     s5: { events: 20_000, singleEvents: 2_000 },
+    s6: { producers: 16, requests: 200, listeners: 2 },
+    s7: { clients: 1_000, rate: 1_000, seconds: 5, batch: 10 },
+    s8: { clients: 10_000, behind: 100, live: 100 },
+    s9: { opens: 10_000, concurrency: 64, workers: 2 },
   },
 };
 const sizes = SIZES[mode];
 const ctx = { workers: 2, timeoutMs: args.quick ? 15_000 : 180_000, settleMs: args.quick ? 500 : 2_000 };
 const runs = Number(args.runs ?? (args.quick ? 1 : 2));
 
-const allScenarios = [s1, s1Latency, s2, s3, s4, s5];
+const allScenarios = [s1, s1Latency, s2, s3, s4, s5, s6, s7, s8, s9];
 const ironflows = args['compare-api']
   ? args['compare-api'].split(',').map((pair) => {
       const [label, dir] = pair.split('=');
       return ironflowWith(`ironflow (${label})`, dir);
     })
   : [ironflow];
-const allTargets = [...ironflows, nodeCeiling, koaPort, betterSse, nchan];
+const allTargets = [...ironflows, nodeCeiling, koaPort, betterSse, nchan, nodeJwt];
+// The PostgreSQL scenarios' targets: the store as built, and with --compare-store its baseline.
+const postgresTargets = [
+  ...(args['compare-store']
+    ? args['compare-store'].split(',').map((pair) => {
+        const [label, dir] = pair.split('=');
+        return ironflowPostgresWith(`ironflow (PostgreSQL, ${label})`, dir);
+      })
+    : []),
+  ironflowPostgres,
+];
 const pick = (list, names, key) =>
   names ? list.filter((item) => names.split(',').includes(item[key])) : list;
 const scenarios = pick(allScenarios, args.scenarios, 'id');
@@ -82,6 +106,24 @@ for (const t of targets) {
 }
 const postgresSkip = await ironflowPostgres.available();
 
+/** The targets a scenario runs against in this invocation. */
+function targetsOf(scenario, run) {
+  if (scenario.postgresOnly) {
+    if (postgresSkip === null) return postgresTargets;
+    if (run === 1)
+      skipped.push({ target: ironflowPostgres.name, scenario: scenario.id, reason: postgresSkip });
+    return [];
+  }
+  const list = available.filter(
+    (t) => (!t.only || t.only.includes(scenario.id)) && (!scenario.targets || scenario.targets(t.name)),
+  );
+  if (scenario.id === 's5') {
+    if (postgresSkip === null) list.splice(1, 0, ironflowPostgres);
+    else if (run === 1) skipped.push({ target: ironflowPostgres.name, scenario: 's5', reason: postgresSkip });
+  }
+  return list;
+}
+
 const log = (text) => process.stderr.write(`${text}\n`);
 const results = []; // { run, scenario, target, row }
 const errors = [];
@@ -89,13 +131,7 @@ const started = Date.now();
 
 for (let run = 1; run <= runs; run++) {
   for (const scenario of scenarios) {
-    const list = [...available];
-    if (scenario.id === 's5') {
-      if (postgresSkip === null) list.splice(1, 0, ironflowPostgres);
-      else if (run === 1)
-        skipped.push({ target: ironflowPostgres.name, scenario: 's5', reason: postgresSkip });
-    }
-    for (const target of list) {
+    for (const target of targetsOf(scenario, run)) {
       const t0 = Date.now();
       try {
         const rows = await scenario.run(target, sizes[scenario.id], ctx);
@@ -122,10 +158,11 @@ function summary(rows) {
       const speed = r.deliveriesPerSec !== undefined ? `${Math.round(r.deliveriesPerSec)}/s` : '';
       const mem = r.kibPerConnection !== undefined ? `${r.kibPerConnection.toFixed(1)} KiB/conn` : '';
       const p99 = r.latency ? ` p99 ${r.latency.p99.toFixed(1)} ms` : '';
+      const commits = r.commitsPerSec !== undefined ? ` ${Math.round(r.commitsPerSec)} commits/s` : '';
       const ok = r.check.ok
         ? 'ok'
         : `FAIL lost ${r.check.lost} dup ${r.check.duplicates} failures ${r.check.failures}`;
-      return `[${r.case}] ${speed}${mem}${p99} ${ok}`;
+      return `[${r.case}] ${speed}${commits}${mem}${p99} ${ok}`;
     })
     .join(' ');
 }
@@ -152,6 +189,7 @@ const medians = [...groups.values()].map((g) => {
     p99: m((r) => r.latency?.p99),
     p999: m((r) => r.latency?.p999),
     kibPerConnection: m((r) => r.kibPerConnection),
+    commitsPerSec: m((r) => r.commitsPerSec),
     baselineRssMiB: m((r) => r.baselineRssMiB),
     serverCpu: m((r) => r.serverCpu),
     clientCpu: m((r) => r.clientCpu),
@@ -186,7 +224,7 @@ const tables = renderTables({
   goals,
   skipped,
   errors,
-  targets: allTargets,
+  targets: [...allTargets, ...postgresTargets],
 });
 process.stdout.write(tables);
 
@@ -244,7 +282,12 @@ function chart(rows) {
 
 // ironflow's results and the node:http ceiling's (our own reference server: a failure there means
 // the harness is broken) must be clean; a third-party peer's loss is its behaviour, reported above.
-const MUST_PASS = new Set([...ironflows.map((t) => t.name), 'ironflow (PostgreSQL)', 'node:http ceiling']);
+const MUST_PASS = new Set([
+  ...ironflows.map((t) => t.name),
+  ...postgresTargets.map((t) => t.name),
+  'node:http ceiling',
+  'node:http + JWT',
+]);
 const failedChecks = medians.filter((m) => !m.ok && !m.byDesign && MUST_PASS.has(m.target));
 const fatalErrors = errors.filter((e) => MUST_PASS.has(e.target));
 for (const m of medians.filter((m) => !m.ok && !MUST_PASS.has(m.target))) {

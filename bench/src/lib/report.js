@@ -29,6 +29,8 @@ const COLUMNS = {
     'check',
   ],
   idle: ['target', 'case', 'KiB/connection', 'server RSS MiB', 'RSS before MiB', 'check'],
+  ingest: ['target', 'case', 'events/s', 'commits/s', 'p50 ms', 'p99 ms', 'server CPU s', 'check'],
+  opens: ['target', 'case', 'opens/s', '× node:http + JWT', 'p50 ms', 'p99 ms', 'server CPU s', 'check'],
   storm: [
     'target',
     'case',
@@ -49,6 +51,33 @@ function row(kind, m, ceiling) {
       num(m.kibPerConnection, 1),
       num(m.serverRssMiB),
       num(m.baselineRssMiB),
+      check(m),
+    ];
+  }
+  if (kind === 'ingest') {
+    return [
+      m.target,
+      m.case,
+      num(m.deliveriesPerSec),
+      num(m.commitsPerSec),
+      num(m.p50, 1),
+      num(m.p99, 1),
+      num(m.serverCpu, 1),
+      check(m),
+    ];
+  }
+  if (kind === 'opens') {
+    const reference = ceiling?.deliveriesPerSec
+      ? (m.deliveriesPerSec / ceiling.deliveriesPerSec).toFixed(2)
+      : '–';
+    return [
+      m.target,
+      m.case,
+      num(m.deliveriesPerSec),
+      reference,
+      num(m.p50, 1),
+      num(m.p99, 1),
+      num(m.serverCpu, 1),
       check(m),
     ];
   }
@@ -82,6 +111,8 @@ function row(kind, m, ceiling) {
   ];
 }
 
+const KIND_OF = { s3: 'idle', s4: 'storm', s6: 'ingest', s8: 'storm', s9: 'opens' };
+
 function table(header, rows) {
   return [
     `| ${header.join(' | ')} |`,
@@ -102,13 +133,14 @@ export function renderTables({ meta, scenarios, medians, goals, skipped, errors,
   for (const t of targets) out.push(`- **${t.name}**: ${t.description}`);
   out.push('');
   for (const s of scenarios) {
-    const kind = s.id === 's3' ? 'idle' : s.id === 's4' ? 'storm' : 'speed';
+    const kind = KIND_OF[s.id] ?? 'speed';
     out.push(`### ${s.title}`, '', `Method: ${s.method}`, '');
     const rows = medians.filter((m) => m.scenario === s.id);
     const cases = [...new Set(rows.map((m) => m.case))];
     const body = [];
+    const reference = kind === 'opens' ? 'node:http + JWT' : 'node:http ceiling';
     for (const c of cases) {
-      const ceiling = rows.find((m) => m.case === c && m.target === 'node:http ceiling');
+      const ceiling = rows.find((m) => m.case === c && m.target === reference);
       for (const m of rows.filter((r) => r.case === c)) body.push(row(kind, m, ceiling));
     }
     out.push(body.length ? table(COLUMNS[kind], body) : '_no results_', '');

@@ -1,22 +1,56 @@
 import { fileURLToPath } from 'node:url';
+import { createHttpPublisher } from '../lib/http-publisher.js';
 import { listeningLine, startNodeServer } from '../lib/node-server.js';
 import { ironflowSession, JWT_SECRET, WORKER_TOKEN } from './ironflow.js';
 
 const SCRIPT = fileURLToPath(new URL('../servers/ironflow-postgres.js', import.meta.url));
-const databaseUrl = () => process.env.IRONFLOW_TEST_DATABASE_URL || process.env.DATABASE_URL;
+const OVERRIDE = fileURLToPath(new URL('../servers/package-override.js', import.meta.url));
+export const databaseUrl = () => process.env.IRONFLOW_TEST_DATABASE_URL || process.env.DATABASE_URL;
 
 /**
- * ironflow's app with the PostgreSQL event log, for S5 only: createApp wired as apps/server
- * does, in a child script, on a schema of its own (`ironflow_bench`) so benchmark rows never mix
- * with anything else in the database the URL names.
+ * ironflow's app with the PostgreSQL event log (S5, S6, S7): createApp wired as apps/server
+ * does, in a child script, on a schema of its own (`ironflow_bench` unless `schema` says) so
+ * benchmark rows never mix with anything else in the database the URL names. `fresh` drops the
+ * schema first. With `storeDist`, `@ironflow/store` is loaded from that build (a before/after
+ * comparison of the PostgreSQL log in one run).
  */
-export const ironflowPostgres = {
-  name: 'ironflow (PostgreSQL)',
-  description: 'createApp + the store’s PostgreSQL event log in a child process (S5 only)',
-  available: () => (databaseUrl() ? null : 'no IRONFLOW_TEST_DATABASE_URL or DATABASE_URL set'),
-  async start() {
-    const env = { DATABASE_URL: databaseUrl(), WORKER_TOKEN, JWT_SECRET };
-    const server = await startNodeServer(SCRIPT, env, listeningLine);
-    return ironflowSession(server);
-  },
-};
+export function ironflowPostgresWith(name, storeDist) {
+  return {
+    name,
+    description: storeDist
+      ? `createApp + the PostgreSQL event log of the @ironflow/store build in ${storeDist}`
+      : 'createApp + the store’s PostgreSQL event log in a child process',
+    available: () => (databaseUrl() ? null : 'no IRONFLOW_TEST_DATABASE_URL or DATABASE_URL set'),
+    async start({ schema = 'ironflow_bench', fresh = false } = {}) {
+      const env = {
+        DATABASE_URL: databaseUrl(),
+        WORKER_TOKEN,
+        JWT_SECRET,
+        BENCH_SCHEMA: schema,
+        BENCH_FRESH_SCHEMA: fresh ? '1' : '0',
+        IRONFLOW_BENCH_OVERRIDES: JSON.stringify(storeDist ? { '@ironflow/store': storeDist } : {}),
+      };
+      const server = await startNodeServer(
+        SCRIPT,
+        env,
+        listeningLine,
+        storeDist ? ['--import', OVERRIDE] : [],
+      );
+      return ironflowSession(server);
+    },
+  };
+}
+
+export const ironflowPostgres = ironflowPostgresWith('ironflow (PostgreSQL)', null);
+
+/** A publisher of its own (one keep-alive connection, one request in flight) on `server`. */
+export function workerPublisher(server) {
+  const publisher = createHttpPublisher(server.port, { authorization: `Bearer ${WORKER_TOKEN}` });
+  return {
+    async publish(events) {
+      const status = await publisher.post('/api/v1/internal/events', JSON.stringify(events));
+      if (status !== 202) throw new Error(`ironflow ingest answered ${status}`);
+    },
+    close: () => publisher.close(),
+  };
+}

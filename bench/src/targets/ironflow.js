@@ -9,7 +9,7 @@ import { freePort, startNodeServer } from '../lib/node-server.js';
 const MAIN = fileURLToPath(new URL('../../../apps/server/dist/main.js', import.meta.url));
 export const JWT_SECRET = 'bench-jwt-secret-that-is-long-enough-for-hs256!!';
 export const WORKER_TOKEN = 'bench-worker-token';
-const API_OVERRIDE = fileURLToPath(new URL('../servers/api-override.js', import.meta.url));
+const OVERRIDE = fileURLToPath(new URL('../servers/package-override.js', import.meta.url));
 
 /**
  * ironflow as users run it: the built server (`node apps/server/dist/main.js`, in-memory store)
@@ -42,7 +42,7 @@ export function ironflowWith(name, apiDist) {
           ...(apiDist ? { IRONFLOW_BENCH_API_DIST: apiDist } : {}),
         },
         () => waitHealthy(port),
-        [...(apiDist ? ['--import', API_OVERRIDE] : []), ...profileArgs()],
+        [...(apiDist ? ['--import', OVERRIDE] : []), ...profileArgs()],
       );
       return ironflowSession(server);
     },

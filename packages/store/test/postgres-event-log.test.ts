@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { runIdOf } from '@ironflow/engine';
 import { createPostgresEventLog, type EventLog, type PostgresEventLogOptions } from '@ironflow/store';
 import { waitFor } from '@ironflow/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -74,6 +75,59 @@ describe.skipIf(skipPostgres)('PostgreSQL event log', () => {
     await pruner.prune();
     await waitFor(() => other.bounds().oldestSeq === 3, 'the other instance to see the prune');
     expect(other.bounds()).toEqual({ oldestSeq: 3, headSeq: 4 });
+  });
+
+  it('shares one commit between concurrent appends, each batch keeping its own seqs and tail batch', async () => {
+    const schema = freshSchema();
+    const log = await open({ schema });
+    const other = await open({ schema });
+    const delivered: number[][] = [];
+    other.subscribe((batch) => {
+      delivered.push(batch.map((stored) => stored.seq));
+    });
+    const runIds = Array.from({ length: 16 }, () => randomUUID());
+    const appended = await Promise.all(
+      runIds.map((runId) =>
+        log.append(
+          Array.from({ length: 10 }, (_, n) => (n === 0 ? runCreated(runId) : logLine(runId, `${n}`))),
+        ),
+      ),
+    );
+    // Each append got ten consecutive seqs of its own, in the order the appends were made.
+    expect(appended.map((batch) => batch.map((stored) => stored.seq))).toEqual(
+      runIds.map((_, i) => Array.from({ length: 10 }, (_, n) => i * 10 + n + 1)),
+    );
+    for (const [i, batch] of appended.entries()) {
+      expect(batch.every((stored) => runIdOf(stored.event) === runIds[i])).toBe(true);
+    }
+    // The first append went alone; the 15 that came while it was in flight shared one commit.
+    const { rows } = await adminPool().query(
+      `SELECT count(DISTINCT appended_at)::int AS commits FROM "${schema}".ironflow_events`,
+    );
+    expect(rows[0].commits).toBe(2);
+    // Another instance's tail still delivers them as 16 batches, not as one.
+    await waitFor(() => delivered.flat().length === 160, 'the other instance to deliver all 160');
+    expect(delivered).toEqual(appended.map((batch) => batch.map((stored) => stored.seq)));
+  });
+
+  it('notifies once per commit with a wake-up only (no payload)', async () => {
+    const schema = freshSchema();
+    const log = await open({ schema });
+    const client = await adminPool().connect();
+    const payloads: string[] = [];
+    client.on('notification', (message) => payloads.push(message.payload ?? ''));
+    try {
+      await client.query(`LISTEN "ironflow_log:${schema}"`);
+      const runId = randomUUID();
+      await Promise.all([1, 2, 3].map((n) => log.append([logLine(runId, `${n}`), logLine(runId, 'x')])));
+      await waitFor(() => payloads.length >= 2, 'the notifications');
+      // Two commits (the first append alone, then the other two together), two empty payloads.
+      await client.query('SELECT 1');
+      expect(payloads).toEqual(['', '']);
+    } finally {
+      await client.query('UNLISTEN *');
+      client.release();
+    }
   });
 
   it('reads a run through the (run_id, seq) index', async () => {

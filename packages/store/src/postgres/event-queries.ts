@@ -31,60 +31,84 @@ export function storedFromRow(epoch: string, row: EventRow): StoredEvent {
 }
 
 /**
- * Stores a validated batch in one statement (one round trip, one implicit transaction): bumps the
- * head row, inserts every event with consecutive seqs after it, and queues a NOTIFY that
- * PostgreSQL sends only at commit. The head row's lock is held to the commit, so a concurrent
- * append waits and takes the seqs after ours: commits happen in seq order, and no reader can
- * see seq N without every seq below it. Resolves with the stored batch.
+ * Stores validated batches in one statement (one round trip, one implicit transaction, one
+ * commit): bumps the head row, inserts every event with consecutive seqs after it, each batch
+ * keeping its own `batch_last` (so the tail still delivers them as separate batches), and queues
+ * one NOTIFY that PostgreSQL sends only at commit. The NOTIFY carries no data, only a wake-up:
+ * the tail reads what is new from the table, so one notification per commit is all it needs.
+ * The head row's lock is held to the commit, so a concurrent append waits and takes the seqs
+ * after ours: commits happen in seq order, and no reader can see seq N without every seq below
+ * it. Resolves with the stored batches, in order.
  */
+export async function insertBatches(
+  pool: Pick<pg.Pool, 'query'>,
+  names: SchemaNames,
+  epoch: string,
+  batches: readonly (readonly IronflowEvent[])[],
+): Promise<StoredEvent[][]> {
+  const runIds: (string | null)[] = [];
+  const userIds: (string | null)[] = [];
+  const kinds: string[] = [];
+  const jsons: string[] = [];
+  const ats: (string | null)[] = [];
+  // For each row, the 1-based position in this statement of its batch's last row.
+  const ends: number[] = [];
+  for (const events of batches) {
+    const end = jsons.length + events.length;
+    for (const event of events) {
+      runIds.push(runIdOf(event));
+      userIds.push(userIdOf(event));
+      kinds.push(event.type);
+      jsons.push(serializeEvent(event));
+      // The engine takes any 4-digit year; PostgreSQL has no year 0. Such an event is stored
+      // without a time column (it then matches no from/to bound) rather than refused.
+      ats.push(event.at.startsWith('0000-') ? null : event.at);
+      ends.push(end);
+    }
+  }
+  const total = jsons.length;
+  const { rows } = await pool.query<{ last: string; appended_at_ms: number }>(
+    `WITH head AS (
+       UPDATE ${names.head} SET seq = seq + $1 RETURNING seq AS last, clock_timestamp() AS at
+     ), inserted AS (
+       INSERT INTO ${names.events} (seq, run_id, kind, json, batch_last, appended_at, at, user_id)
+       SELECT head.last - $1 + item.ord, item.run_id, item.kind, item.json,
+              head.last - $1 + item.batch_end, head.at, item.at, item.user_id
+       FROM head, unnest($2::uuid[], $3::text[], $4::text[], $6::timestamptz[], $7::uuid[], $8::int4[])
+         WITH ORDINALITY AS item(run_id, kind, json, at, user_id, batch_end, ord)
+     )
+     SELECT last, ${epochMs('head.at')}, pg_notify($5, '') FROM head`,
+    [total, runIds, kinds, jsons, names.channel, ats, userIds, ends],
+  );
+  const { last: lastText, appended_at_ms: appendedAtMs } = rows[0] as {
+    last: string;
+    appended_at_ms: number;
+  };
+  let seq = Number(lastText) - total;
+  let index = 0;
+  return batches.map((events) =>
+    events.map((event) => {
+      seq += 1;
+      return Object.freeze({
+        seq,
+        cursor: formatCursor(epoch, seq),
+        event: Object.freeze(event),
+        json: jsons[index++] as string,
+        appendedAtMs,
+      });
+    }),
+  );
+}
+
+/** One batch through {@link insertBatches} (inside a caller's transaction, for instance). */
 export async function insertBatch(
   pool: Pick<pg.Pool, 'query'>,
   names: SchemaNames,
   epoch: string,
   events: readonly IronflowEvent[],
 ): Promise<StoredEvent[]> {
-  const runIds: (string | null)[] = [];
-  const userIds: (string | null)[] = [];
-  const kinds: string[] = [];
-  const jsons: string[] = [];
-  const ats: (string | null)[] = [];
-  for (const event of events) {
-    runIds.push(runIdOf(event));
-    userIds.push(userIdOf(event));
-    kinds.push(event.type);
-    jsons.push(serializeEvent(event));
-    // The engine takes any 4-digit year; PostgreSQL has no year 0. Such an event is stored
-    // without a time column (it then matches no from/to bound) rather than refused.
-    ats.push(event.at.startsWith('0000-') ? null : event.at);
-  }
-  const { rows } = await pool.query<{ last: string; appended_at_ms: number }>(
-    `WITH head AS (
-       UPDATE ${names.head} SET seq = seq + $1 RETURNING seq AS last, clock_timestamp() AS at
-     ), inserted AS (
-       INSERT INTO ${names.events} (seq, run_id, kind, json, batch_last, appended_at, at, user_id)
-       SELECT head.last - $1 + item.ord, item.run_id, item.kind, item.json, head.last, head.at, item.at,
-         item.user_id
-       FROM head, unnest($2::uuid[], $3::text[], $4::text[], $6::timestamptz[], $7::uuid[])
-         WITH ORDINALITY AS item(run_id, kind, json, at, user_id, ord)
-     )
-     SELECT last, ${epochMs('head.at')}, pg_notify($5, last::text) FROM head`,
-    [events.length, runIds, kinds, jsons, names.channel, ats, userIds],
-  );
-  const { last: lastText, appended_at_ms: appendedAtMs } = rows[0] as {
-    last: string;
-    appended_at_ms: number;
-  };
-  const last = Number(lastText);
-  const first = last - events.length + 1;
-  return events.map((event, index) =>
-    Object.freeze({
-      seq: first + index,
-      cursor: formatCursor(epoch, first + index),
-      event: Object.freeze(event),
-      json: jsons[index] as string,
-      appendedAtMs,
-    }),
-  );
+  const [stored] = await insertBatches(pool, names, epoch, [events]);
+  return stored as StoredEvent[];
 }
 
 export const COLUMNS = `seq, json, batch_last, ${epochMs('appended_at')}`;
