@@ -10,6 +10,7 @@ import { evaluateGoals } from './lib/goals.js';
 import { median, renderTables } from './lib/report.js';
 import s1 from './scenarios/s1-broadcast.js';
 import s1Latency from './scenarios/s1-latency.js';
+import s1Workers from './scenarios/s1-workers.js';
 import s2 from './scenarios/s2-filtered.js';
 import s3 from './scenarios/s3-idle.js';
 import s4 from './scenarios/s4-resume.js';
@@ -51,6 +52,7 @@ const SIZES = {
     s7: { clients: 20, rate: 100, seconds: 1, batch: 10 },
     s8: { clients: 200, behind: 100, live: 20 },
     s9: { opens: 200, concurrency: 8, workers: 1 },
+    's1-workers': { clients: 50, warmup: 100, events: 1_000 },
   },
   full: {
     s1: { clients: 1_000, warmup: 500, events: 5_000, singleEvents: 1_000 },
@@ -63,13 +65,14 @@ const SIZES = {
     s7: { clients: 1_000, rate: 1_000, seconds: 5, batch: 10 },
     s8: { clients: 10_000, behind: 100, live: 100 },
     s9: { opens: 10_000, concurrency: 64, workers: 2 },
+    's1-workers': { clients: 1_000, warmup: 500, events: 5_000 },
   },
 };
 const sizes = SIZES[mode];
 const ctx = { workers: 2, timeoutMs: args.quick ? 15_000 : 180_000, settleMs: args.quick ? 500 : 2_000 };
 const runs = Number(args.runs ?? (args.quick ? 1 : 2));
 
-const allScenarios = [s1, s1Latency, s2, s3, s4, s5, s6, s7, s8, s9];
+const allScenarios = [s1, s1Latency, s2, s3, s4, s5, s6, s7, s8, s9, s1Workers];
 const ironflows = args['compare-api']
   ? args['compare-api'].split(',').map((pair) => {
       const [label, dir] = pair.split('=');
@@ -108,6 +111,11 @@ const postgresSkip = await ironflowPostgres.available();
 
 /** The targets a scenario runs against in this invocation. */
 function targetsOf(scenario, run) {
+  if (scenario.ownTargets) {
+    if (postgresSkip === null) return scenario.ownTargets;
+    if (run === 1) skipped.push({ target: 'ironflow serve', scenario: scenario.id, reason: postgresSkip });
+    return [];
+  }
   if (scenario.postgresOnly) {
     if (postgresSkip === null) return postgresTargets;
     if (run === 1)
@@ -224,7 +232,7 @@ const tables = renderTables({
   goals,
   skipped,
   errors,
-  targets: [...allTargets, ...postgresTargets],
+  targets: [...allTargets, ...postgresTargets, ...s1Workers.ownTargets],
 });
 process.stdout.write(tables);
 
@@ -285,6 +293,7 @@ function chart(rows) {
 const MUST_PASS = new Set([
   ...ironflows.map((t) => t.name),
   ...postgresTargets.map((t) => t.name),
+  ...s1Workers.ownTargets.map((t) => t.name),
   'node:http ceiling',
   'node:http + JWT',
 ]);

@@ -11,7 +11,10 @@ import { mintCliToken } from './token-command.js';
 const USAGE = `Usage: ironflow <command> [options]
 
 Commands:
-  serve                       Run the server (configured by environment variables, see README).
+  serve [--workers N]         Run the server (configured by environment variables, see README).
+                                --workers   N full instances, one process each, on one port
+                                            (needs DATABASE_URL; default 1). One per core:
+                                            --workers $(nproc)
   token --user NAME [--admin] [--ttl SECONDS] [--refresh]
                               Print a token signed with JWT_SECRET for user NAME. The user id is a
                               UUID v5 of NAME, so a name always maps to the same user.
@@ -93,13 +96,37 @@ function token(args: string[]): number {
   return 0;
 }
 
+const MAX_WORKERS = 256;
+
+/** `serve`'s only option, `--workers N`: the count, or what is wrong with the arguments. */
+function parseWorkers(args: string[]): number | string {
+  let values: { workers?: string | undefined };
+  try {
+    ({ values } = parseArgs({ args, options: { workers: { type: 'string' } }, strict: true }));
+  } catch (error) {
+    if (!String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) throw error;
+    return `serve: ${withOptionHint((error as Error).message, ['workers'])} (serve takes only --workers N; configure it with environment variables)`;
+  }
+  if (values.workers === undefined) return 1;
+  const count = /^\d+$/.test(values.workers) ? Number(values.workers) : Number.NaN;
+  if (!(count >= 1 && count <= MAX_WORKERS)) {
+    return `serve: --workers must be a whole number from 1 to ${MAX_WORKERS}, got "${values.workers}"`;
+  }
+  return count;
+}
+
 /** Runs one command; returns its exit code, or undefined when the command keeps running. */
 async function run(argv: string[]): Promise<number | undefined> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'serve': {
-      if (rest.length > 0)
-        return usageError('serve takes no arguments (configure it with environment variables)');
+      const workers = parseWorkers(rest);
+      if (typeof workers === 'string') return usageError(workers);
+      if (workers > 1) {
+        const { serveWorkers } = await import('./serve-workers.js');
+        await serveWorkers(process.env, workers);
+        return undefined;
+      }
       // Loaded on demand so `ironflow token` does not load the whole server.
       const { serve } = await import('./serve.js');
       await serve(process.env);

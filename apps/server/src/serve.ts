@@ -1,4 +1,6 @@
+import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTokenService } from '@ironflow/auth';
@@ -8,6 +10,7 @@ import { DEV_USER_NAME } from './dev-defaults.js';
 import { formatDevHints } from './dev-hints.js';
 import { createLogger } from './logger.js';
 import { reportConfigError } from './report-config-error.js';
+import { SHUTDOWN_MESSAGE, WORKER_INDEX_ENV } from './serve-workers.js';
 import { startServer } from './server.js';
 import { handleShutdownSignals } from './shutdown.js';
 import { StartError } from './start-error.js';
@@ -57,11 +60,16 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
   }
   try {
     const server = await startServer(config, logger);
-    handleShutdownSignals({ close: server.close, logger });
+    handleShutdownSignals({
+      close: server.close,
+      logger,
+      signals: cluster.isWorker ? workerSignals() : process,
+    });
     process.stderr.write(
       `ironflow: listening on ${server.url} (${config.environment} mode, ${server.store} store)\n`,
     );
-    if (config.environment === 'development') process.stderr.write(devHints(config, server.url));
+    const first = !cluster.isWorker || env[WORKER_INDEX_ENV] === '0';
+    if (config.environment === 'development' && first) process.stderr.write(devHints(config, server.url));
   } catch (error) {
     if (error instanceof ConfigError) {
       process.exitCode = reportConfigError(error);
@@ -76,4 +84,19 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
     process.stderr.write(`ironflow: failed to start: ${reason}\n`);
     logger.flush(() => process.exit(1));
   }
+}
+
+/**
+ * A worker of `serve --workers` shuts down when its primary says so (or on its own SIGTERM). It
+ * ignores SIGINT: Ctrl-C reaches the whole process group, and the primary's message that
+ * follows would count as a second signal (exit 1 at once) instead of one graceful shutdown.
+ */
+function workerSignals(): EventEmitter {
+  const signals = new EventEmitter();
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => signals.emit('SIGTERM', 'SIGTERM'));
+  process.on('message', (message) => {
+    if (message === SHUTDOWN_MESSAGE) signals.emit('SIGTERM', 'SIGTERM');
+  });
+  return signals;
 }

@@ -20,11 +20,15 @@ export async function freePort() {
  * Starts `node --expose-gc --import gc-on-signal.js <script>` in its own process, so its CPU and
  * RSS are its own, and resolves once `ready(child)` resolves with the port (bounded: 30 s).
  */
-export async function startNodeServer(script, env, ready, nodeArgs = []) {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', GC_HOOK, ...nodeArgs, script], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startNodeServer(script, env, ready, nodeArgs = [], scriptArgs = []) {
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', '--import', GC_HOOK, ...nodeArgs, script, ...scriptArgs],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-4000);

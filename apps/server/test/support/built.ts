@@ -42,8 +42,12 @@ export interface ServerProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnServer(env: Record<string, string>, entry = mainPath): ServerProcess {
-  const child = spawn(process.execPath, [entry], { cwd: repoRoot, env: cleanEnv(env) });
+export function spawnServer(
+  env: Record<string, string>,
+  entry = mainPath,
+  args: string[] = [],
+): ServerProcess {
+  const child = spawn(process.execPath, [entry, ...args], { cwd: repoRoot, env: cleanEnv(env) });
   const stdoutLines: string[] = [];
   const waiters: {
     match: (line: Record<string, unknown>) => boolean;
