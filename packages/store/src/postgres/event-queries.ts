@@ -139,14 +139,11 @@ export async function selectPage(
     return rows;
   }
   if (kinds !== undefined) {
+    const wanted = [...new Set(kinds)];
+    if (wanted.length === 0) return [];
     const { rows } = await pool.query<EventRow>(
-      `SELECT page.* FROM unnest($1::text[]) AS wanted(kind)
-       CROSS JOIN LATERAL (
-         SELECT ${COLUMNS} FROM ${names.events}
-         WHERE kind = wanted.kind AND seq > $2 ORDER BY seq LIMIT $3
-       ) AS page
-       ORDER BY page.seq LIMIT $3`,
-      [kinds, afterSeq, limit],
+      `SELECT * FROM (${kindRanges(names, wanted, 3).join(' UNION ALL ')}) AS page ORDER BY seq LIMIT $2`,
+      [afterSeq, limit, ...wanted],
     );
     return rows;
   }
@@ -173,26 +170,38 @@ async function selectVisiblePage(
   // Not a UUID: no user event concerns it, and the uuid cast would fail.
   const withOwn = own.length > 0 && UUID.test(visibleTo);
   if (shared.length === 0 && !withOwn) return [];
-  const parts = [
-    `SELECT page.* FROM unnest($1::text[]) AS wanted(kind)
-     CROSS JOIN LATERAL (
-       SELECT ${COLUMNS} FROM ${names.events}
-       WHERE kind = wanted.kind AND seq > $2 ORDER BY seq LIMIT $3
-     ) AS page`,
-  ];
-  const params: unknown[] = [shared, afterSeq, limit];
+  const sharedKinds = [...new Set(shared)];
+  const params: unknown[] = [afterSeq, limit, ...sharedKinds];
+  const parts = kindRanges(names, sharedKinds, 3);
   if (withOwn) {
+    const user = params.length + 1;
     params.push(visibleTo, own);
     parts.push(
       `(SELECT ${COLUMNS} FROM ${names.events}
-        WHERE user_id = $4 AND seq > $2 AND kind = ANY($5::text[]) ORDER BY seq LIMIT $3)`,
+        WHERE user_id = $${user} AND seq > $1 AND kind = ANY($${user + 1}::text[]) ORDER BY seq LIMIT $2)`,
     );
   }
   const { rows } = await pool.query<EventRow>(
-    `SELECT * FROM (${parts.join(' UNION ALL ')}) AS visible ORDER BY seq LIMIT $3`,
+    `SELECT * FROM (${parts.join(' UNION ALL ')}) AS visible ORDER BY seq LIMIT $2`,
     params,
   );
   return rows;
+}
+
+/**
+ * One `(kind, seq)` range per kind (`$1` the seq to read after, `$2` the page size, the kinds
+ * from `$first` on), to be merged by seq. Each kind is a parameter of its own rather than a row
+ * of `unnest`, so PostgreSQL plans each range with the kind's real frequency: a rare kind walks
+ * `(kind, seq)`, a kind that is most of the log walks the primary key. Planned with a kind it
+ * cannot see (from `unnest`), it walked the primary key filtering on kind for every kind: the
+ * whole log for a kind that is rare or absent (found by EXPLAIN, postgres-stream-plans.test.ts).
+ */
+function kindRanges(names: SchemaNames, kinds: readonly string[], first: number): string[] {
+  return kinds.map(
+    (_, index) =>
+      `(SELECT ${COLUMNS} FROM ${names.events}
+        WHERE kind = $${first + index} AND seq > $1 ORDER BY seq LIMIT $2)`,
+  );
 }
 
 /** The committed bounds: the head row and the oldest retained seq. */
