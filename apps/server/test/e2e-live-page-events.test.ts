@@ -204,6 +204,45 @@ describe('the live page shows every kind and opens events', () => {
   }, 90_000);
 });
 
+describe('the run console', () => {
+  it('shows a selected run’s earlier log lines from the history route, merged with live ones, none twice', async () => {
+    const { url } = await startServer(running, 0);
+    const [runX, runY] = [crypto.randomUUID(), crypto.randomUUID()];
+    await publish(url, [{ type: 'run_created', run_id: runX, workflow_name: 'old-logs' }]);
+    await publishLogs(
+      url,
+      runX,
+      Array.from({ length: 30 }, (_, i) => `early ${i + 1}`),
+    );
+    // Enough later events that the page's backlog (500) no longer reaches X's lines.
+    await publishLogs(
+      url,
+      runY,
+      Array.from({ length: 600 }, (_, i) => `noise ${i + 1}`),
+    );
+    await publish(url, [
+      {
+        type: 'run_status_changed',
+        run_id: runX,
+        workflow_name: 'old-logs',
+        from: 'pending',
+        to: 'running',
+        cost_usd: 0,
+        duration_ms: 0,
+      },
+    ]);
+    const { page, problems } = await openIn(await browser.newContext(CONTEXT), `${url}/`);
+    await signUp(page, 'ada');
+    await page.locator(`#runs li[data-run="${runX}"] button`).click();
+    await expect.poll(() => page.locator('#console .log-text').count(), WAIT).toBe(30);
+    await publishLogs(url, runX, ['late 1']);
+    await expect.poll(() => page.locator('#console .log-text').count(), WAIT).toBe(31);
+    const texts = await page.locator('#console .log-text').allTextContents();
+    expect(texts).toEqual([...Array.from({ length: 30 }, (_, i) => `early ${i + 1}`), 'late 1']);
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
+
 async function assertRestored(
   page: Page,
   expected: { runA: string; linked: string; received: number; lines: number },

@@ -70,6 +70,10 @@ describe('the live page keeps its layout still', () => {
     expect(await note(page, 'sign-up-username-note')).toBe('3 to 32 characters: letters, digits, _ . or -');
     expect(await note(page, 'sign-up-password-note')).toBe('At least 8 characters (at most 256).');
     const before = await boxes(page, AUTH_LAYOUT);
+    // The two cards sit in the middle of the page, the message line above them empty but kept.
+    const [signIn, signUpCard] = [before['#sign-in-form'], before['#sign-up-form']];
+    if (!signIn || !signUpCard) throw new Error('no auth cards');
+    expect(Math.abs((signIn.x + signUpCard.x + signUpCard.width) / 2 - 640)).toBeLessThan(2);
 
     // A sign-in with wrong credentials: the message goes in the sign-in card's own line.
     await page.locator('#sign-in-login').fill('nobody');

@@ -40,8 +40,16 @@ async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promi
   return request(method, `${AUTH}/${path}`, body);
 }
 
-/** A JSON call to the api with the session cookie: its `data`, or an {@link ApiError}. */
-export async function request(method: 'GET' | 'POST', url: string, body?: unknown): Promise<unknown> {
+/**
+ * A JSON call to the api with the session cookie: its `data` (the whole body with `whole`, for
+ * answers whose `meta` matters), or an {@link ApiError}.
+ */
+export async function request(
+  method: 'GET' | 'POST',
+  url: string,
+  body?: unknown,
+  whole = false,
+): Promise<unknown> {
   const response = await fetch(url, {
     method,
     credentials: 'same-origin',
@@ -68,7 +76,7 @@ export async function request(method: 'GET' | 'POST', url: string, body?: unknow
       fieldProblems(error?.details),
     );
   }
-  return (json as { data?: unknown } | null)?.data ?? null;
+  return whole ? json : ((json as { data?: unknown } | null)?.data ?? null);
 }
 
 /** Reads the user out of a `data` that is the user itself or wraps it as `{ user }`. */

@@ -65,6 +65,8 @@ export class LiveState {
   /** Runs evicted since the renderer last drained this set. */
   readonly evictedRuns = new Set<string>();
   readonly #logs = new Map<string, ReceivedLog[]>();
+  readonly #historyIds = new Map<string, ReadonlySet<string>>();
+  readonly #logVersions = new Map<string, number>();
 
   constructor(options: LiveStateOptions = {}) {
     this.maxEvents = options.maxEvents ?? 500;
@@ -146,6 +148,8 @@ export class LiveState {
     this.#events = [];
     this.runs.clear();
     this.#logs.clear();
+    this.#historyIds.clear();
+    this.#logVersions.clear();
     this.evictedRuns.clear();
     this.generation += 1;
   }
@@ -201,6 +205,7 @@ export class LiveState {
     if (victim === undefined) return;
     this.runs.delete(victim);
     this.#logs.delete(victim);
+    this.#historyIds.delete(victim);
     this.evictedRuns.add(victim);
   }
 
@@ -210,7 +215,33 @@ export class LiveState {
       logs = [];
       this.#logs.set(line.run_id, logs);
     }
+    // Already there from the run's history (GET /runs/{id}/logs): the same line, by its id.
+    if (this.#historyIds.get(line.run_id)?.has(line.id)) return;
     logs.push({ seq, line });
     if (logs.length > this.maxLogLines + TRIM_SLACK) logs.splice(0, logs.length - this.maxLogLines);
+  }
+
+  /** Bumped for a run each time its earlier lines are merged in, so the console redraws it whole. */
+  logsVersion(runId: string): number {
+    return this.#logVersions.get(runId) ?? 0;
+  }
+
+  /**
+   * Merges a run's retained log lines (oldest first, as the history route gives them) before the
+   * lines received live, dropping those received both ways by their `id`.
+   */
+  mergeHistory(runId: string, history: readonly LogLine[]): void {
+    const live = this.#logs.get(runId) ?? [];
+    const ids = new Set(history.map((line) => line.id));
+    const earlier = history.map((line) => ({ seq: 0, line }));
+    const merged = [...earlier, ...live.filter((log) => !ids.has(log.line.id))];
+    this.#logs.set(runId, merged.slice(-this.maxLogLines));
+    this.#historyIds.set(runId, ids);
+    this.#logVersions.set(runId, this.logsVersion(runId) + 1);
+  }
+
+  /** Every kept log line of a run, oldest first. */
+  logsOf(runId: string): readonly ReceivedLog[] {
+    return (this.#logs.get(runId) ?? []).slice(-this.maxLogLines);
   }
 }

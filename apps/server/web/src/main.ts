@@ -6,6 +6,7 @@ import { EVENT_KINDS, type EventKind, validateEvent } from '@ironflow/engine';
 import { fetchSession, refreshSession, type SessionUser, signIn, signOut, signUp } from './api.js';
 import { byId, element } from './dom.js';
 import { EventPanel } from './event-panel.js';
+import { fetchRunLogs } from './fetch-run-logs.js';
 import { findLinkedEvent } from './find-linked-event.js';
 import { clearFeedback, showFeedback, watchFields } from './form-feedback.js';
 import { zoneLabel } from './format-time.js';
@@ -69,10 +70,29 @@ const renderer = new Renderer(
     counters: byId('counters', HTMLElement),
   },
   (runId) => {
-    renderer.select(runId);
+    selectRun(runId);
     saveView();
   },
 );
+
+/**
+ * Shows a run's console, with its earlier lines read once from the history route: the stream may
+ * have started after them (a backlog of other events, a link that resumes after a cursor).
+ */
+function selectRun(runId: string | null): void {
+  renderer.select(runId);
+  if (runId === null) return;
+  const generation = state.generation;
+  fetchRunLogs(runId).then(
+    (lines) => {
+      if (state.generation === generation && lines.length > 0) {
+        state.mergeHistory(runId, lines);
+        renderer.schedule();
+      }
+    },
+    (error: unknown) => console.warn(`ironflow: could not read the earlier log lines of run ${runId}`, error),
+  );
+}
 const panel = new EventPanel(() => saveView());
 // The console scrolls on its own and has nothing focusable inside: keyboard users focus it to scroll.
 byId('console', HTMLOListElement).tabIndex = 0;
@@ -162,7 +182,7 @@ function showLive(user: SessionUser): void {
   state.clear();
   const link = pendingLink;
   pendingLink = { run: null, filterRun: null, types: [], event: null };
-  renderer.select(link.run ?? filters.runId);
+  selectRun(link.run ?? filters.runId);
   renderer.schedule();
   if (link.event !== null) {
     void openLinkedEvent(link.event, user);
@@ -223,7 +243,7 @@ function applyFilters(next: StreamFilters): void {
   filters = next;
   state.clear();
   panel.close();
-  if (next.runId !== null) renderer.select(next.runId);
+  if (next.runId !== null) selectRun(next.runId);
   renderer.schedule();
   saveView();
   openStream();

@@ -42,6 +42,7 @@ export class Renderer {
   #selected: string | null = null;
   #consoleSeq = 0;
   #consoleRows = 0;
+  #consoleVersion = 0;
   #stickToBottom = true;
   #consoleHovered = false;
   readonly #eventsHold: ListHold;
@@ -96,6 +97,7 @@ export class Renderer {
     this.#runRows.get(runId ?? '')?.button.setAttribute('aria-pressed', 'true');
     this.#consoleSeq = 0;
     this.#consoleRows = 0;
+    this.#consoleVersion = -1;
     this.#stickToBottom = true;
     this.view.console.replaceChildren();
     this.schedule();
@@ -132,6 +134,7 @@ export class Renderer {
     this.#heldRuns = [];
     this.#consoleSeq = 0;
     this.#consoleRows = 0;
+    this.#consoleVersion = -1;
     this.view.console.replaceChildren();
   }
 
@@ -206,7 +209,16 @@ export class Renderer {
     if (run !== undefined) {
       consoleRun.textContent = `${run.workflowName ?? 'run'} ${shortId(runId)} · ${run.status.replace('_', ' ')}`;
     }
-    const fresh = this.state.logsAfter(runId, this.#consoleSeq);
+    const version = this.state.logsVersion(runId);
+    if (version !== this.#consoleVersion) {
+      // The run's earlier lines were merged in: draw the console again from the top.
+      this.#consoleVersion = version;
+      this.#consoleSeq = -1;
+      this.#consoleRows = 0;
+      list.replaceChildren();
+    }
+    const fresh =
+      this.#consoleSeq < 0 ? this.state.logsOf(runId) : this.state.logsAfter(runId, this.#consoleSeq);
     if (fresh.length === 0) return;
     const cap = this.state.maxLogLines;
     const fragment = document.createDocumentFragment();
