@@ -1,9 +1,11 @@
 import { hashPassword } from '@ironflow/auth';
 import {
   createMemoryEventLog,
+  createMemoryIdempotencyStore,
   createMemoryUserStore,
   type EventLog,
   formatCursor,
+  type IdempotencyStore,
   StoreUnavailableError,
   type TailStatus,
   type UserStore,
@@ -12,7 +14,7 @@ import { within } from '@ironflow/test-support';
 import { describe, expect, it } from 'vitest';
 import { RUN_A, runCreated } from './support/sample-events.js';
 import { SseClient } from './support/sse-client.js';
-import { useTestServers } from './support/test-server.js';
+import { useTestServers, WORKER_TOKEN } from './support/test-server.js';
 
 type Fault = 'none' | 'fail' | 'hang';
 
@@ -176,6 +178,53 @@ describe('a store that cannot be reached', () => {
     }
     state.fault = 'none';
     expect((await srv.ingest([runCreated(RUN_A)])).status).toBe(202);
+  });
+});
+
+describe('keyed ingest when the store cannot be reached', () => {
+  it('answers 503 within the deadline whether the key store or the log fails or hangs (a release never waits)', async () => {
+    const { log, users, state } = faultyStores();
+    const inner = createMemoryIdempotencyStore();
+    const keyFault: { fault: Fault } = { fault: 'none' };
+    const idempotency: IdempotencyStore = {
+      async claim(request) {
+        if (keyFault.fault === 'fail') throw new StoreUnavailableError();
+        if (keyFault.fault === 'hang') return new Promise<never>(() => {});
+        const claim = await inner.claim(request);
+        if (claim.outcome !== 'claimed') return claim;
+        // A release that hangs, as one to a black-holed database would.
+        return { outcome: 'claimed', lease: { ...claim.lease, release: () => new Promise<void>(() => {}) } };
+      },
+      prune: () => inner.prune(),
+      close: () => inner.close(),
+    };
+    const srv = await server({ log, users, idempotency, storeTimeoutMs: STORE_TIMEOUT_MS });
+    const keyed = (key: string) =>
+      fetch(`${srv.url}/api/v1/internal/events`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${WORKER_TOKEN}`,
+          'content-type': 'application/json',
+          'idempotency-key': key,
+        },
+        body: JSON.stringify(runCreated(RUN_A)),
+      });
+    const cases: [string, () => void][] = [
+      ['claim fails', () => Object.assign(keyFault, { fault: 'fail' })],
+      ['claim hangs', () => Object.assign(keyFault, { fault: 'hang' })],
+      ['append fails', () => Object.assign(state, { fault: 'fail' })],
+      ['append hangs', () => Object.assign(state, { fault: 'hang' })],
+    ];
+    for (const [index, [what, inject]] of cases.entries()) {
+      keyFault.fault = 'none';
+      state.fault = 'none';
+      inject();
+      const started = Date.now();
+      const response = await within(STORE_TIMEOUT_MS + 2_000, `${what} to be answered`, keyed(`k${index}`));
+      expect(`${what} ${response.status}`).toBe(`${what} 503`);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(Date.now() - started).toBeLessThan(STORE_TIMEOUT_MS + 1_000);
+    }
   });
 });
 

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { type Credential, WORKER_CREDENTIAL } from '@ironflow/auth';
-import type { AppendOptions, IdempotencyStore, IdempotentAnswer, StoredEvent } from '@ironflow/store';
+import {
+  type AppendOptions,
+  type IdempotencyStore,
+  type IdempotentAnswer,
+  type StoredEvent,
+  StoreUnavailableError,
+} from '@ironflow/store';
 import type { Context } from 'koa';
 import { idempotencyKeyInUse, idempotencyKeyReused } from '../errors.js';
 
@@ -89,8 +95,10 @@ export async function ingestOnce(
       await lease.complete(answer);
     }
   } catch (error) {
-    // A release that fails (the database is gone) leaves the lease to expire on its own.
-    await lease.release().catch(() => {});
+    // With the database gone a release would only add another timeout to this answer: it is
+    // left to run, and if it fails the lease expires on its own.
+    const released = lease.release().catch(() => {});
+    if (!(error instanceof StoreUnavailableError)) await released;
     throw error;
   }
   send(ctx, answer);
