@@ -179,6 +179,8 @@ function showLive(user: SessionUser): void {
   ui.live.hidden = false;
   ui.session.hidden = false;
   ui.sessionUser.textContent = `${user.username}${user.isAdmin ? ' (admin)' : ''}`;
+  // On a phone the sign-up button is far down the page; the live view starts at its top.
+  window.scrollTo(0, 0);
   state.clear();
   const link = pendingLink;
   pendingLink = { run: null, filterRun: null, types: [], event: null };
