@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,28 @@ function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   };
 }
 
+/** The workspace's package directories outside `packages/` (from pnpm-workspace.yaml: `dir` or `dir/*`). */
+async function otherWorkspaceDirs(): Promise<string[]> {
+  const manifest = await readFile(path.join(root, 'pnpm-workspace.yaml'), 'utf8');
+  const globs = [...manifest.matchAll(/^\s+-\s+['"]?([^'"\s]+)['"]?\s*$/gm)].map(
+    (match) => match[1] as string,
+  );
+  const dirs: string[] = [];
+  for (const glob of globs.filter((entry) => !entry.startsWith('packages/'))) {
+    const parent = glob.endsWith('/*') ? glob.slice(0, -2) : null;
+    const candidates =
+      parent === null
+        ? [glob]
+        : (await readdir(path.join(root, parent), { withFileTypes: true }))
+            .filter((entry) => entry.isDirectory())
+            .map((entry) => `${parent}/${entry.name}`);
+    for (const dir of candidates) {
+      if (await readFile(path.join(root, dir, 'package.json')).catch(() => null)) dirs.push(dir);
+    }
+  }
+  return dirs;
+}
+
 /** A copy of the workspace's publishable packages (built) and manifests, where changesets may write. */
 async function copyWorkspace(target: string): Promise<void> {
   for (const file of ['package.json', 'LICENSE']) await cp(path.join(root, file), path.join(target, file));
@@ -57,8 +79,9 @@ async function copyWorkspace(target: string): Promise<void> {
       filter: (source) => !source.includes(`${path.sep}node_modules`) && !source.endsWith('.tsbuildinfo'),
     });
   }
-  // Private workspace packages: changesets and `workspace:*` ranges need their manifests only.
-  for (const dir of ['apps/server', 'tools/test-support']) {
+  // Every other workspace package (the server, bench, tools): changesets may name any of them, and
+  // `workspace:*` ranges point at them, so their manifests are needed, nothing more.
+  for (const dir of await otherWorkspaceDirs()) {
     await mkdir(path.join(target, dir), { recursive: true });
     await cp(path.join(root, dir, 'package.json'), path.join(target, dir, 'package.json'));
   }
