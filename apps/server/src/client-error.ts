@@ -10,7 +10,7 @@ import { SECURITY_HEADERS } from '@ironflow/api';
  */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   // Nothing can be answered on a reset connection, nor after a response has begun on it.
-  if (!socket.writable || error.code === 'ECONNRESET' || bytesWritten(socket) > 0) {
+  if (!socket.writable || error.code === 'ECONNRESET' || responseStarted(socket)) {
     socket.destroy();
     return;
   }
@@ -50,8 +50,9 @@ function answerRaw(socket: Duplex, status: number, code: string, message: string
   );
 }
 
-function bytesWritten(socket: Duplex): number {
-  return (socket as Partial<{ bytesWritten: number }>).bytesWritten ?? 0;
+/** Node's HTTP server keeps the response in progress on the socket as `_httpMessage`. */
+function responseStarted(socket: Duplex): boolean {
+  return (socket as { _httpMessage?: { headersSent?: boolean } | null })._httpMessage?.headersSent === true;
 }
 
 function describe(code: string | undefined): [number, string, string] {

@@ -4,6 +4,7 @@ import http2 from 'node:http2';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 import { createTokenService } from '@ironflow/auth';
 import { exampleEvents } from '@ironflow/engine';
 import { waitFor, within } from '@ironflow/test-support';
@@ -247,6 +248,33 @@ describe('HTTPS with HTTP/2 and HTTP/1.1 on one port (built server)', () => {
     );
     expect([...numbers, ...parseNumbers(more).numbers]).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
   }, 60_000);
+
+  it("answers the HTTP/1.1 parser's refusals over TLS in the envelope too", async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = tls.connect(
+        {
+          port: Number(new URL(url).port),
+          host: '127.0.0.1',
+          rejectUnauthorized: false,
+          ALPNProtocols: ['http/1.1'],
+        },
+        () =>
+          socket.write(
+            'POST /api/v1/internal/events HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n',
+          ),
+      );
+      let text = '';
+      socket.setEncoding('latin1').on('data', (chunk: string) => {
+        text += chunk;
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+      cleanups.push(() => socket.destroy());
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('X-Content-Type-Options: nosniff');
+    expect(answer).toContain('{"error":{"code":"BAD_REQUEST","message":"malformed HTTP request"}}');
+  });
 
   it('ends an HTTP/2 stream when its token expires: the comment, then the end of the stream', async () => {
     const shortLived = createTokenService({ secret: DEV_JWT_SECRET, accessTtlSeconds: 1 });
