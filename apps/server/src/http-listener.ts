@@ -74,7 +74,9 @@ export function createListener(handler: http.RequestListener, tls: TlsMaterial |
   );
   configureHttp1(server);
   const sessions = new Set<http2.ServerHttp2Session>();
-  const http1Sockets = new Set<Socket>();
+  // Every TCP connection, whatever it became (an HTTP/2 session, HTTP/1.1, a handshake that never
+  // finished): what is still open when the grace ends is cut, so that close() always completes.
+  const sockets = new Set<Socket>();
   server.on('session', (session: http2.ServerHttp2Session) => {
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
@@ -82,10 +84,9 @@ export function createListener(handler: http.RequestListener, tls: TlsMaterial |
     session.on('error', () => {});
     session.setLocalWindowSize(HTTP2_SESSION_WINDOW);
   });
-  server.on('secureConnection', (socket: Socket & { alpnProtocol?: string | false }) => {
-    if (socket.alpnProtocol === 'h2') return;
-    http1Sockets.add(socket);
-    socket.once('close', () => http1Sockets.delete(socket));
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
   });
   return {
     server,
@@ -96,7 +97,7 @@ export function createListener(handler: http.RequestListener, tls: TlsMaterial |
       (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       const timer = setTimeout(() => {
         for (const session of sessions) session.destroy();
-        for (const socket of http1Sockets) socket.destroy();
+        for (const socket of sockets) socket.destroy();
       }, graceMs);
       timer.unref();
       server.once('close', () => clearTimeout(timer));
