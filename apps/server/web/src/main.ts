@@ -2,14 +2,15 @@
 // event detail panel, the view kept in the address bar.
 // First, before any module builds a zod schema:
 import './zod-without-eval.js';
-import { EVENT_KINDS, type EventKind, validateEvent } from '@ironflow/engine';
-import { fetchSession, refreshSession, type SessionUser, signIn, signOut, signUp } from './api.js';
-import { byId, element } from './dom.js';
+import { EVENT_KINDS, validateEvent } from '@ironflow/engine';
+import { fetchSession, refreshSession, type SessionUser, signOut } from './api.js';
+import { wireAuthForms } from './auth-forms.js';
+import { byId } from './dom.js';
 import { EventPanel } from './event-panel.js';
 import { fetchRunLogs } from './fetch-run-logs.js';
 import { findLinkedEvent } from './find-linked-event.js';
-import { clearFeedback, showFeedback, watchFields } from './form-feedback.js';
 import { zoneLabel } from './format-time.js';
+import { createKindBoxes } from './kind-boxes.js';
 import { LiveState } from './live-state.js';
 import type { GapNotice } from './parse-message.js';
 import { Renderer } from './renderer.js';
@@ -98,18 +99,7 @@ const panel = new EventPanel(() => saveView());
 byId('console', HTMLOListElement).tabIndex = 0;
 ui.eventsHint.textContent = `newest first · times in ${zoneLabel()}`;
 
-const kindBoxes = new Map<EventKind, HTMLInputElement>();
-for (const kind of EVENT_KINDS) {
-  const label = element('label', 'kind-box');
-  const box = element('input');
-  box.type = 'checkbox';
-  box.name = 'types';
-  box.value = kind;
-  box.checked = true;
-  label.append(box, element('span', `kind kind-${kind.replace('.', '-')}`, kind));
-  ui.kindBoxes.append(label);
-  kindBoxes.set(kind, box);
-}
+const kindBoxes = createKindBoxes(ui.kindBoxes);
 
 let signedIn: SessionUser | null = null;
 // The view as the address bar had it when the page loaded: restored once, at the first sign-in.
@@ -318,48 +308,15 @@ ui.events.addEventListener('keydown', (key) => {
   }
 });
 
-async function submitAuth(
-  form: HTMLFormElement,
-  message: HTMLElement,
-  action: (data: FormData) => Promise<SessionUser>,
-  aliases: Record<string, string> = {},
-) {
-  const button = form.querySelector('button[type="submit"]');
-  if (button instanceof HTMLButtonElement) button.disabled = true;
-  ui.authError.textContent = '';
-  try {
-    const user = await action(new FormData(form));
-    form.reset();
-    clearFeedback(form, message);
-    showLive(user);
-  } catch (error) {
-    showFeedback(form, message, error, aliases);
-  } finally {
-    if (button instanceof HTMLButtonElement) button.disabled = false;
-  }
-}
-
-const field = (data: FormData, name: string) => String(data.get(name) ?? '').trim();
-
-watchFields(ui.signInForm);
-watchFields(ui.signUpForm);
-
-ui.signInForm.addEventListener('submit', (submit) => {
-  submit.preventDefault();
-  void submitAuth(
-    ui.signInForm,
-    ui.signInError,
-    (data) => signIn(field(data, 'login'), String(data.get('password') ?? '')),
-    { username: 'login', email: 'login' },
-  );
-});
-
-ui.signUpForm.addEventListener('submit', (submit) => {
-  submit.preventDefault();
-  void submitAuth(ui.signUpForm, ui.signUpError, (data) =>
-    signUp(field(data, 'email'), field(data, 'username'), String(data.get('password') ?? '')),
-  );
-});
+wireAuthForms(
+  { signIn: ui.signInForm, signInError: ui.signInError, signUp: ui.signUpForm, signUpError: ui.signUpError },
+  {
+    onSubmit: () => {
+      ui.authError.textContent = '';
+    },
+    onSignedIn: showLive,
+  },
+);
 
 ui.signOut.addEventListener('click', async () => {
   stream.close();
