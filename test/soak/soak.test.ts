@@ -21,6 +21,8 @@ describe('soak (short form)', () => {
     // The log retains more than the soak publishes, so a gap can only be a bug.
     expect(report.eventsPublished).toBeLessThan(20_000);
     expect(report.reconnects).toBeGreaterThan(50);
+    // Each stall round posts bulk events until the server has closed the stalled readers.
+    expect(report.stallRounds).toBeGreaterThan(0);
     expect(report.slowCloses).toBeGreaterThan(0);
     expect({
       lost: report.lost,

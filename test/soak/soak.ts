@@ -4,9 +4,19 @@
 // order) and the server's heap after GC must be back within 10 % of where it started.
 //
 //   pnpm soak --duration 240 --subscribers 2000 [--publishers 4] [--slow 10] [--pause 15] [--seed 1]
+//             [--slow-bulk 64]
 //
 // The server is the built one (apps/server/dist) in a child process with --expose-gc; its log is
-// pre-filled to EVENT_HISTORY_LIMIT first, so it holds the same number of events at start and end.
+// pre-filled to EVENT_HISTORY_LIMIT first, and filled again with the same events once every stream
+// is closed, so it holds the same events at both heap measurements.
+//
+// The stalled readers are closed whatever the machine's load: they stall together in rounds, and
+// during a round a bulk publisher posts 32 KiB events until the server's slow-close count says it
+// closed them (what the publishers post alone, a few MB, the loopback socket buffers of a paused
+// reader can absorb entirely). A paused client cannot see its own close (it reads nothing, not even
+// the end), hence the server's count. The bulk events are `user_signed_in` of a user only the
+// stalled readers sign in as: `user_*` events go only to the user they concern, so the other
+// subscribers never receive them (a run filter would not keep them from the unfiltered ones).
 //
 // Fault mode (fault-soak.ts), PostgreSQL through a TCP fault proxy (IRONFLOW_TEST_DATABASE_URL):
 //
@@ -34,6 +44,12 @@ export interface SoakOptions {
   readonly pauseMs?: number;
   /** Events kept by the in-memory log; pre-filled before the baseline. @default 20000 */
   readonly historyLimit?: number;
+  /**
+   * The most bytes of bulk events posted to close stalled readers; once spent, they stall no more.
+   * A round takes what the kernel buffers of a paused loopback reader hold, a few MiB.
+   * @default 64 MiB
+   */
+  readonly slowBulkBytes?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -41,6 +57,10 @@ export interface SoakReport {
   readonly subscribers: number;
   readonly durationMs: number;
   readonly eventsPublished: number;
+  /** Of eventsPublished, the 32 KiB events posted while a reader was stalled. */
+  readonly bulkEvents: number;
+  /** Rounds in which the stalled readers stopped reading together. */
+  readonly stallRounds: number;
   readonly deliveries: number;
   readonly reconnects: number;
   readonly slowCloses: number;
@@ -58,8 +78,15 @@ export interface SoakReport {
 
 const KINDS = ['run_created', 'step_completed', 'log_line', 'approval_granted'] as const;
 type Kind = (typeof KINDS)[number];
+/** The publishers' kinds and the bulk events' kind. */
+type PublishedKind = Kind | 'user_signed_in';
 const RUNS = Array.from({ length: 24 }, (_, i) => `0193a1f2-7c4e-7b21-9d3a-${String(i).padStart(12, '0')}`);
 const STEP = '0193a1f2-8000-7000-8000-000000000001';
+/** The user the stalled readers sign in as, and whom the bulk events concern. */
+const BULK_USER = '0193a1f2-0000-7000-8000-ffffffffffff';
+const BULK_EVENT_CHARS = 32 * 1024;
+/** 16 × 32 KiB: one post stays well under the 2 MiB ingest body limit. */
+const BULK_BATCH = 16;
 
 /** mulberry32: a small seeded generator, so a soak can be replayed. */
 function random(seed: number): () => number {
@@ -120,12 +147,20 @@ function event(kind: Kind, runId: string, n: number): Record<string, unknown> {
   }
 }
 
-interface Published {
-  readonly seq: number;
-  readonly kind: Kind;
-  readonly runId: string;
+function bulkEvent(n: number): Record<string, unknown> {
+  const name = `bulk-${n}-`;
+  return { type: 'user_signed_in', user_id: BULK_USER, username: name.padEnd(BULK_EVENT_CHARS, 'x') };
 }
 
+interface Published {
+  readonly seq: number;
+  readonly kind: PublishedKind;
+  readonly runId: string | null;
+  /** The user a `user_*` event concerns: only that user's streams receive it. */
+  readonly userId: string | null;
+}
+
+const SLOW_CLOSES = /^ironflow_sse_streams_closed_total\{reason="slow"\} (\d+)/m;
 const seqOf = (cursor: string) => Number(cursor.slice(cursor.lastIndexOf('-') + 1));
 
 async function ingest(
@@ -146,6 +181,21 @@ async function ingest(
 async function metric(url: string, pattern: RegExp): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return Number(pattern.exec(text)?.[1] ?? 0);
+}
+
+/**
+ * The most bytes a paused reader's loopback connection can hold before the server's writes queue
+ * (the receive and send buffers' autotuning maxima, Linux), 64 MiB where /proc does not say.
+ */
+function socketBufferBound(): number {
+  try {
+    const max = (name: string) =>
+      Number(readFileSync(`/proc/sys/net/ipv4/${name}`, 'utf8').trim().split(/\s+/)[2]);
+    const bound = max('tcp_rmem') + max('tcp_wmem');
+    return Number.isFinite(bound) && bound > 0 ? bound : 64 * 2 ** 20;
+  } catch {
+    return 64 * 2 ** 20;
+  }
 }
 
 /** The child's resident set from /proc (Linux), 0 where that is not available. */
@@ -171,16 +221,19 @@ class Subscriber {
 
   constructor(
     readonly url: string,
+    readonly userId: string,
     readonly token: string,
     readonly runId: string | null,
-    readonly kinds: readonly Kind[] | null,
+    readonly kinds: readonly PublishedKind[] | null,
     readonly epoch: string,
     readonly startSeq: number,
   ) {}
 
   matches(p: Published): boolean {
     return (
-      (this.runId === null || p.runId === this.runId) && (this.kinds === null || this.kinds.includes(p.kind))
+      (p.userId === null || p.userId === this.userId) &&
+      (this.runId === null || p.runId === this.runId) &&
+      (this.kinds === null || this.kinds.includes(p.kind))
     );
   }
 
@@ -241,60 +294,75 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const rand = random(options.seed);
   const historyLimit = options.historyLimit ?? 20_000;
   const pauseMs = options.pauseMs ?? 15;
+  const slowBulkBytes = options.slowBulkBytes ?? 64 * 2 ** 20;
   const server: HarnessedServer = await startHarnessedServer({
     EVENT_HISTORY_LIMIT: String(historyLimit),
+    // Never the binding bound: the retained events are at most historyLimit events of under 2 KiB
+    // and the bulk (its budget plus one batch), so only the count evicts, and a soak that publishes
+    // fewer events than the limit can evict none of its own.
+    EVENT_HISTORY_BYTES: String(historyLimit * 2048 + 2 * slowBulkBytes + 2 ** 20),
     SSE_MAX_BUFFERED_BYTES: '65536',
     SSE_MAX_STREAMS_PER_USER: '100000',
     SSE_KEEPALIVE_SECS: '5',
   });
   const { url } = server;
   const pid = server.child.pid;
-  try {
-    // Fill the log to its limit, so it holds as many events at the end as at the baseline.
-    say(`pre-filling the log with ${historyLimit} events`);
-    let head = '';
+  // The log filled to its limit with the same events before the baseline and after the soak, so
+  // both heap measurements see the same log (the soak's bulk events would otherwise count as growth).
+  const fill = async () => {
+    let last = '';
     for (let n = 0; n < historyLimit; n += 500) {
-      const batch = Array.from({ length: 500 }, (_, i) =>
+      const batch = Array.from({ length: Math.min(500, historyLimit - n) }, (_, i) =>
         event(KINDS[(n + i) % KINDS.length] as Kind, RUNS[(n + i) % RUNS.length] as string, n + i),
       );
-      head = (await ingest(url, batch)).last;
+      last = (await ingest(url, batch)).last;
     }
+    return last;
+  };
+  try {
+    say(`pre-filling the log with ${historyLimit} events`);
+    const head = await fill();
     const epoch = head.slice(0, head.lastIndexOf('-'));
     const before = await server.memory();
     say(
       `baseline heap ${(before.heapUsed / 2 ** 20).toFixed(1)} MiB, RSS ${(before.rss / 2 ** 20).toFixed(1)} MiB`,
     );
 
-    const users = Array.from({ length: Math.max(1, Math.ceil(options.subscribers / 20)) }, (_, i) =>
-      accessToken(`0193a1f2-0000-7000-8000-${String(i).padStart(12, '0')}`),
-    );
+    const users = Array.from({ length: Math.max(1, Math.ceil(options.subscribers / 20)) }, (_, i) => {
+      const id = `0193a1f2-0000-7000-8000-${String(i).padStart(12, '0')}`;
+      return { id, token: accessToken(id) };
+    });
+    const bulkToken = accessToken(BULK_USER);
     const subscribers: Subscriber[] = [];
+    // Stalled readers: the first unfiltered ones; they stop reading until the server closes them,
+    // then come back. They sign in as the bulk user, so they alone receive the bulk events.
+    const slow: Subscriber[] = [];
     for (let i = 0; i < options.subscribers; i++) {
       const r = rand();
       const runId = r < 0.5 ? (RUNS[Math.floor(rand() * RUNS.length)] as string) : null;
       const kinds = rand() < 0.5 ? KINDS.filter(() => rand() < 0.5) : null;
-      subscribers.push(
-        new Subscriber(
-          url,
-          users[i % users.length] as string,
-          runId,
-          kinds !== null && kinds.length === 0 ? ['log_line'] : kinds,
-          epoch,
-          seqOf(head),
-        ),
+      const stalls = runId === null && kinds === null && slow.length < options.slowReaders;
+      const user = users[i % users.length] as { id: string; token: string };
+      const subscriber = new Subscriber(
+        url,
+        stalls ? BULK_USER : user.id,
+        stalls ? bulkToken : user.token,
+        runId,
+        kinds !== null && kinds.length === 0 ? ['log_line'] : kinds,
+        epoch,
+        seqOf(head),
       );
+      subscriber.slow = stalls;
+      if (stalls) slow.push(subscriber);
+      subscribers.push(subscriber);
     }
     for (let i = 0; i < subscribers.length; i += 50)
       await Promise.all(subscribers.slice(i, i + 50).map((s) => s.connect()));
-    say(`${subscribers.length} subscribers connected`);
-
-    // Stalled readers: unfiltered, they stop reading until the server closes them, then come back.
-    const slow = subscribers
-      .filter((s) => s.runId === null && s.kinds === null)
-      .slice(0, options.slowReaders);
-    for (const s of slow) s.slow = true;
+    say(`${subscribers.length} subscribers connected, ${slow.length} of them stalling`);
 
     const published: Published[] = [];
+    const bulk = { bytes: 0, lastSeq: 0, events: 0, rounds: 0 };
+    const bufferBound = socketBufferBound();
     const deadline = Date.now() + options.durationMs;
     let peakRss = rssOf(pid);
     const publisher = async (p: number) => {
@@ -310,10 +378,55 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         );
         batch.forEach((b, i) => {
           const seq = seqOf(first) + i;
-          published.push({ seq, kind: b.kind, runId: b.runId });
+          published.push({ seq, kind: b.kind, runId: b.runId, userId: null });
         });
         // Pacing, so publishers leave CPU to the fan-out.
         await new Promise((r) => setTimeout(r, pauseMs * (0.5 + rand())));
+      }
+    };
+    const slowCloseCount = () => metric(url, SLOW_CLOSES);
+    const postBulk = async () => {
+      const { first } = await ingest(
+        url,
+        Array.from({ length: BULK_BATCH }, () => bulkEvent(bulk.events++)),
+      );
+      for (let i = 0; i < BULK_BATCH; i++)
+        published.push({ seq: seqOf(first) + i, kind: 'user_signed_in', runId: null, userId: BULK_USER });
+      bulk.bytes += BULK_BATCH * BULK_EVENT_CHARS;
+      bulk.lastSeq = seqOf(first) + BULK_BATCH - 1;
+    };
+    // Stall rounds. A stalled reader, once closed by the server and back, reads for 2 s and until
+    // it holds the last bulk event (so it is live, past its replay: a replay waits for its reader
+    // and the bound does not apply) before the next round; stalling for good would only push its
+    // cursor out of the retained log. A round posts bulk events until the slow closes have grown
+    // by as many as stall, or, at most, past all the kernel can buffer for one connection and a
+    // flush more (which closes every one of them); then the readers resume, read what was buffered to the server's
+    // end and reconnect with their cursor.
+    const staller = async () => {
+      while (slow.length > 0 && Date.now() < deadline && bulk.bytes < slowBulkBytes) {
+        const ready = slow.every(
+          (s) =>
+            s.reader !== undefined &&
+            !s.reader.ended &&
+            Date.now() - s.connectedAt > 2_000 &&
+            (s.received.at(-1) ?? 0) >= bulk.lastSeq,
+        );
+        if (!ready) {
+          await new Promise((r) => setTimeout(r, 100));
+          continue;
+        }
+        const closedBefore = await slowCloseCount();
+        for (const s of slow) s.reader?.pause();
+        const roundStart = bulk.bytes;
+        while (
+          Date.now() < deadline &&
+          bulk.bytes < slowBulkBytes &&
+          bulk.bytes - roundStart <= bufferBound + 2 ** 20 &&
+          (await slowCloseCount()) < closedBefore + slow.length
+        )
+          await postBulk();
+        for (const s of slow) s.reader?.resume();
+        bulk.rounds++;
       }
     };
     const chaos = async () => {
@@ -323,17 +436,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           const s = subscribers[Math.floor(rand() * subscribers.length)] as Subscriber;
           if (!s.slow) s.drop();
         }
-        // A stalled reader, once closed by the server and back, reads for 2 s to catch up before
-        // stalling again; stalling for good would only push its cursor out of the retained log.
-        for (const s of slow) {
-          if (s.reader && !s.reader.ended && Date.now() - s.connectedAt > 2_000) s.reader.pause();
-        }
         peakRss = Math.max(peakRss, rssOf(pid));
         await new Promise((r) => setTimeout(r, 100));
       }
     };
-    await Promise.all([...Array.from({ length: options.publishers }, (_, p) => publisher(p)), chaos()]);
-    say(`published ${published.length} events; settling`);
+    await Promise.all([
+      ...Array.from({ length: options.publishers }, (_, p) => publisher(p)),
+      staller(),
+      chaos(),
+    ]);
+    say(
+      `published ${published.length} events (${bulk.events} bulk, ${(bulk.bytes / 2 ** 20).toFixed(1)} MiB in ${bulk.rounds} stall rounds); settling`,
+    );
 
     // Stop the chaos, let stalled readers read, and wait (bounded) until every subscriber holds the
     // last event that matches it.
@@ -374,7 +488,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     });
     const reconnects = subscribers.reduce((sum, s) => sum + s.connects - 1, 0);
     const gaps = subscribers.reduce((sum, s) => sum + s.gaps + s.foreignEpoch, 0);
-    const slowCloses = await metric(url, /^ironflow_sse_streams_closed_total\{reason="slow"\} (\d+)/m);
+    const slowCloses = await slowCloseCount();
 
     for (const s of subscribers) {
       s.stopped = true;
@@ -388,6 +502,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
           await new Promise((r) => setTimeout(r, 50));
       })(),
     );
+    await fill();
     const after = await server.memory();
     say(
       `heap after GC ${(after.heapUsed / 2 ** 20).toFixed(1)} MiB, RSS ${(after.rss / 2 ** 20).toFixed(1)} MiB`,
@@ -396,6 +511,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       subscribers: subscribers.length,
       durationMs: options.durationMs,
       eventsPublished: published.length,
+      bulkEvents: bulk.events,
+      stallRounds: bulk.rounds,
       deliveries,
       reconnects,
       slowCloses,
@@ -456,6 +573,7 @@ if (isMain && process.argv.includes('--faults')) {
     seed: flag('seed', 1),
     historyLimit: flag('history', 20_000),
     pauseMs: flag('pause', 15),
+    slowBulkBytes: flag('slow-bulk', 64) * 2 ** 20,
     log: (line) => console.error(`[soak] ${line}`),
   };
   const started = Date.now();
@@ -463,7 +581,7 @@ if (isMain && process.argv.includes('--faults')) {
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
   console.log(JSON.stringify({ ...report, wallMs: Date.now() - started, node: process.version }, null, 2));
   console.error(
-    `[soak] ${report.subscribers} subscribers, ${report.eventsPublished} events, ${report.deliveries} deliveries, ${report.reconnects} reconnects (${report.slowCloses} slow closes), lost ${report.lost}, duplicated ${report.duplicated}, out of order ${report.outOfOrder}, gaps ${report.gaps}; heap ${mib(report.heapBefore)} → ${mib(report.heapAfter)}; RSS ${mib(report.rssBefore)}, peak ${mib(report.rssPeak)}, after ${mib(report.rssAfter)}`,
+    `[soak] ${report.subscribers} subscribers, ${report.eventsPublished} events (${report.bulkEvents} bulk), ${report.deliveries} deliveries, ${report.reconnects} reconnects (${report.slowCloses} slow closes in ${report.stallRounds} stall rounds), lost ${report.lost}, duplicated ${report.duplicated}, out of order ${report.outOfOrder}, gaps ${report.gaps}; heap ${mib(report.heapBefore)} → ${mib(report.heapAfter)}; RSS ${mib(report.rssBefore)}, peak ${mib(report.rssPeak)}, after ${mib(report.rssAfter)}`,
   );
   const ok =
     report.lost === 0 &&
