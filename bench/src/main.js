@@ -5,9 +5,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { barChart } from './lib/chart.js';
 import { evaluateGoals } from './lib/goals.js';
 import { median, renderTables } from './lib/report.js';
+import { resultChart } from './lib/result-chart.js';
 import s1 from './scenarios/s1-broadcast.js';
 import s1Latency from './scenarios/s1-latency.js';
 import s1Workers from './scenarios/s1-workers.js';
@@ -34,9 +34,12 @@ const { values: args } = parseArgs({
     'compare-api': { type: 'string' },
     // `before=DIR`: the PostgreSQL scenarios also run with @ironflow/store from DIR (S6's baseline).
     'compare-store': { type: 'string' },
+    // results/<out>.{json,md}, -chart.svg (default: full or quick); merge parts with merge-results.js.
+    out: { type: 'string' },
   },
 });
 const mode = args.quick ? 'quick' : 'full';
+const outName = args.out ?? mode;
 
 // Full sizes follow the issue, except the event counts of S1 and S2 (see BENCHMARKS.md): on this
 // shared 2-core machine 20M deliveries per target per run would not fit a 15-minute run.
@@ -212,7 +215,7 @@ const medians = [...groups.values()].map((g) => {
 
 const meta = {
   mode,
-  command: `pnpm bench${args.quick ? ' --quick' : ''}${args.runs ? ` --runs ${args.runs}` : ''}`,
+  command: ['pnpm bench', ...process.argv.slice(2)].join(' '),
   date: new Date().toISOString(),
   node: process.version,
   cpu: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
@@ -225,6 +228,10 @@ const meta = {
 };
 const goals = mode === 'full' ? evaluateGoals(results, sizes.s3.levels.at(-1), ironflows.at(-1).name) : [];
 const scenarioInfo = scenarios.map((s) => ({ id: s.id, title: s.title, method: s.method(sizes[s.id]) }));
+const describeTargets = [...allTargets, ...postgresTargets, ...s1Workers.ownTargets].map((t) => ({
+  name: t.name,
+  description: t.description,
+}));
 const tables = renderTables({
   meta,
   scenarios: scenarioInfo,
@@ -232,61 +239,25 @@ const tables = renderTables({
   goals,
   skipped,
   errors,
-  targets: [...allTargets, ...postgresTargets, ...s1Workers.ownTargets],
+  targets: describeTargets,
 });
 process.stdout.write(tables);
 
 const outDir = new URL('../results/', import.meta.url);
 mkdirSync(outDir, { recursive: true });
 writeFileSync(
-  new URL(`${mode}.json`, outDir),
-  `${JSON.stringify({ meta, skipped, errors, goals, medians, results }, null, 2)}\n`,
+  new URL(`${outName}.json`, outDir),
+  `${JSON.stringify({ meta, scenarios: scenarioInfo, targets: describeTargets, skipped, errors, goals, medians, results }, null, 2)}\n`,
 );
-writeFileSync(new URL(`${mode}.md`, outDir), tables);
-writeFileSync(new URL(`${mode}-chart.svg`, outDir), chart(medians));
-
-function chart(rows) {
-  const names = allTargets.map((t) => t.name);
-  const panel = (title, unit, scenario, caseName, pickValue) => ({
-    title,
-    unit,
-    bars: names
-      .map((name) => {
-        const row = rows.find(
-          (r) => r.scenario === scenario && r.target === name && (!caseName || r.case === caseName),
-        );
-        return row ? { label: name, value: pickValue(row) ?? null } : null;
-      })
-      .filter(Boolean),
-  });
-  const panels = [
-    panel('S1 broadcast, batched ×100', 'deliveries/s', 's1', 'batched ×100', (r) => r.deliveriesPerSec),
-    panel(
-      'S1 broadcast, one per request',
-      'deliveries/s',
-      's1',
-      'one per request',
-      (r) => r.deliveriesPerSec,
-    ),
-    panel('S2 filtered', 'events routed/s', 's2', null, (r) => r.deliveriesPerSec),
-    panel('S4 resume storm', 'deliveries/s', 's4', null, (r) => r.deliveriesPerSec),
-    panel('S1-latency p99', 'ms, lower is better', 's1-latency', null, (r) => r.p99),
-    panel('S1 batched p99', 'ms, lower is better', 's1', 'batched ×100', (r) => r.p99),
-    panel('S2 p99', 'ms, lower is better', 's2', null, (r) => r.p99),
-    panel(
-      'S3 idle, largest level',
-      'KiB per connection, lower is better',
-      's3',
-      `${sizes.s3.levels.at(-1)} streams`,
-      (r) => r.kibPerConnection,
-    ),
-  ].filter((p) => p.bars.length > 0);
-  return barChart(
-    `ironflow SSE vs peers — ${meta.command}, ${meta.date.slice(0, 10)}, Node ${meta.node}, ${meta.cpu}`,
-    panels,
-    names,
-  );
-}
+writeFileSync(new URL(`${outName}.md`, outDir), tables);
+writeFileSync(
+  new URL(`${outName}-chart.svg`, outDir),
+  resultChart(medians, {
+    meta,
+    names: describeTargets.map((t) => t.name),
+    idleLevel: sizes.s3.levels.at(-1),
+  }),
+);
 
 // ironflow's results and the node:http ceiling's (our own reference server: a failure there means
 // the harness is broken) must be clean; a third-party peer's loss is its behaviour, reported above.
