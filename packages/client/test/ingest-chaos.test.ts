@@ -66,6 +66,9 @@ describe('createIngestClient while the network resets its connections', () => {
     expect(counts.size).toBe(EVENTS);
     expect([...counts.values()].filter((count) => count !== 1)).toEqual([]);
     expect(stored.length).toBe(EVENTS);
+    // In call order: one request in flight at a time, and a retry resends the same batch.
+    const names = stored.map(({ event }) => (event as { workflow_name: string }).workflow_name);
+    expect(names).toEqual(Array.from({ length: EVENTS }, (_, n) => `wf-${n}`));
     console.info(`ingest chaos: ${resets} resets, ${stored.length} stored, each once`);
   }, 120_000);
 });
