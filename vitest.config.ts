@@ -29,7 +29,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'parallel', include: testFiles, exclude: [...configDefaults.exclude, ...aloneFiles], sequence: { groupOrder: 0 } },
+        test: {
+          name: 'parallel',
+          include: testFiles,
+          exclude: [...configDefaults.exclude, ...aloneFiles],
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         extends: true,
