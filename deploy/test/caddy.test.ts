@@ -2,12 +2,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adminUrl, type Browser, freshDatabase, launchChromium, within } from '@ironflow/test-support';
+import {
+  adminUrl,
+  type Browser,
+  freshDatabase,
+  launchChromium,
+  selfSignedCertificate,
+  within,
+} from '@ironflow/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertCaddy, type RunningCaddy, startCaddy } from './support/caddy.js';
 import { expectStreamsSurviveFailover, STREAMS } from './support/failover.js';
 import { type Instance, startInstancePair, stopInstances } from './support/instance.js';
-import { selfSignedCertificate } from './support/nginx.js';
 
 // deploy/caddy/ironflow.caddy, as shipped, in front of two built instances on one fresh PostgreSQL
 // database: the same browser scenario as the nginx test.

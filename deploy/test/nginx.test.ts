@@ -1,17 +1,18 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { adminUrl, type Browser, freshDatabase, launchChromium, within } from '@ironflow/test-support';
+import {
+  adminUrl,
+  type Browser,
+  freshDatabase,
+  launchChromium,
+  selfSignedCertificate,
+  within,
+} from '@ironflow/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectStreamsSurviveFailover, STREAMS } from './support/failover.js';
 import { type Instance, startInstancePair, stopInstances } from './support/instance.js';
-import {
-  assertNginx,
-  fillTemplate,
-  type RunningNginx,
-  selfSignedCertificate,
-  startNginx,
-} from './support/nginx.js';
+import { assertNginx, fillTemplate, type RunningNginx, startNginx } from './support/nginx.js';
 
 // deploy/nginx/ironflow.conf.template, as shipped, in front of two built instances on one fresh
 // PostgreSQL database; one Chromium page on the nginx origin holds 12 EventSources, which only

@@ -1,7 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { within } from '@ironflow/test-support';
+import { freePort, within } from '@ironflow/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, spawnServer } from './support/built.js';
 
@@ -18,17 +16,6 @@ const CLIENTS = 16;
 let server: ServerProcess;
 let url = '';
 let token = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   // LOG_LEVEL=warn as in production benchmarks: a request line per flood request is not measured.

@@ -1,6 +1,5 @@
-import { createServer } from 'node:net';
 import { EVENT_KINDS, exampleEvents, runIdOf } from '@ironflow/engine';
-import { adminUrl, freshDatabase, launchChromium, type Page, within } from '@ironflow/test-support';
+import { adminUrl, freePort, freshDatabase, launchChromium, type Page, within } from '@ironflow/test-support';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
@@ -48,17 +47,6 @@ const running: ServerProcess[] = [];
 afterEach(() => {
   for (const server of running.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(env: Record<string, string>): Promise<string> {
   const server = spawnServer({ PORT: String(await freePort()), ...env });

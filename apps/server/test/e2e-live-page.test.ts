@@ -1,12 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { adminUrl, freshDatabase, launchChromium, within } from '@ironflow/test-support';
+import { adminUrl, freePort, freshDatabase, launchChromium, within } from '@ironflow/test-support';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, type ServerProcess } from './support/built.js';
 import {
   connection,
-  freePort,
   openIn,
   publish,
   publishLogs,

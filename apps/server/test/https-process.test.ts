@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import http2 from 'node:http2';
 import https from 'node:https';
@@ -7,7 +7,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { createTokenService } from '@ironflow/auth';
 import { exampleEvents } from '@ironflow/engine';
-import { waitFor, within } from '@ironflow/test-support';
+import { selfSignedCertificate, waitFor, within } from '@ironflow/test-support';
 import { Agent, request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_JWT_SECRET, DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
@@ -17,8 +17,6 @@ import { type ServerProcess, spawnServer } from './support/built.js';
 // driven by real clients (curl, undici, node's http2 and https) against the built server.
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ironflow-tls-'));
-const certFile = path.join(dir, 'cert.pem');
-const keyFile = path.join(dir, 'key.pem');
 const tokens = createTokenService({ secret: DEV_JWT_SECRET });
 const insecure = new Agent({ allowH2: true, connect: { rejectUnauthorized: false } });
 const cleanups: (() => void)[] = [];
@@ -26,29 +24,7 @@ let server: ServerProcess;
 let url: string;
 
 beforeAll(async () => {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    ],
-    { stdio: 'ignore' },
-  );
+  const { cert: certFile, key: keyFile } = await selfSignedCertificate(dir);
   server = spawnServer({
     PORT: '0',
     TLS_CERT_FILE: certFile,

@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { waitFor, within } from '@ironflow/test-support';
-import { probablyFreePort } from './free-port.js';
+import { freePort, waitFor, within } from '@ironflow/test-support';
 
 /** Debian's caddy (package caddy; `.ci/run` installs it). */
 export const CADDY = '/usr/bin/caddy';
@@ -60,7 +59,7 @@ export async function startCaddy(
   );
   let lastError = '';
   for (let attempt = 1; attempt <= 5; attempt += 1) {
-    const port = await probablyFreePort();
+    const port = await freePort();
     const child = spawn(
       CADDY,
       ['run', '--config', caddyfile, '--adapter', 'caddyfile', '--pidfile', pidFile],

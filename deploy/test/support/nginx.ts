@@ -1,9 +1,8 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { waitFor, within } from '@ironflow/test-support';
-import { probablyFreePort } from './free-port.js';
+import { freePort, waitFor, within } from '@ironflow/test-support';
 
 /** Debian's nginx (package nginx-light; `.ci/run` installs it). */
 export const NGINX = '/usr/sbin/nginx';
@@ -15,40 +14,6 @@ export function assertNginx(): void {
       `the nginx test needs nginx at ${NGINX}; install it with \`apt-get update && apt-get install -y nginx-light\` (.ci/run does this)`,
     );
   }
-}
-
-/** A self-signed certificate for 127.0.0.1 and localhost, valid one day, made with openssl. */
-export async function selfSignedCertificate(dir: string): Promise<{ cert: string; key: string }> {
-  const cert = path.join(dir, 'cert.pem');
-  const key = path.join(dir, 'key.pem');
-  await new Promise<void>((resolve, reject) => {
-    execFile(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      { timeout: 15_000 },
-      (error, _out, stderr) =>
-        error ? reject(new Error(`openssl failed: ${stderr || error.message}`)) : resolve(),
-    );
-  });
-  return { cert, key };
 }
 
 /** Fills the template's `${IRONFLOW_*}` placeholders, as `envsubst` with that list does. */
@@ -86,7 +51,7 @@ export async function startNginx(dir: string, siteFor: (port: number) => string)
   const main = path.join(dir, 'nginx.conf');
   let lastError = '';
   for (let attempt = 1; attempt <= 5; attempt += 1) {
-    const port = await probablyFreePort();
+    const port = await freePort();
     await writeFile(path.join(dir, 'ironflow.conf'), siteFor(port));
     await writeFile(
       main,

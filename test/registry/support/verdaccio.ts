@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '@ironflow/test-support';
 
 /** A Verdaccio registry on 127.0.0.1, with an account allowed to publish. */
 export interface Registry {
@@ -10,15 +10,6 @@ export interface Registry {
   /** `.npmrc` lines that point at it and authenticate. */
   readonly npmrc: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /**

@@ -1,7 +1,6 @@
-// What the live page's browser tests share: a built server on a free port, publishing as a worker,
+// What the live page's browser tests share: a built server on a given port, publishing as a worker,
 // a page that records what the browser complains about, signing up, and the demo.
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { within } from '@ironflow/test-support';
 import type { BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -9,17 +8,6 @@ import { DEV_WORKER_TOKEN } from '../../src/dev-defaults.js';
 import { cleanEnv, cliPath, repoRoot, type ServerProcess, spawnServer } from './built.js';
 
 export const WAIT = { timeout: 20_000 } as const;
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts the built server; `running` collects it so the test file can kill what is left. */
 export async function startServer(
