@@ -1,9 +1,8 @@
 import { EVENT_KINDS, exampleEvents, runIdOf } from '@ironflow/engine';
-import { adminUrl, freePort, freshDatabase, launchChromium, type Page, within } from '@ironflow/test-support';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { adminUrl, freePort, freshDatabase, type Page } from '@ironflow/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
-import { type ServerProcess, spawnServer } from './support/built.js';
+import { browserSuite } from './support/live-page.js';
 
 // The upstream React dashboard's live views, against the built server, in Chromium: a page of the
 // server's origin (cookie session only) runs exactly what the dashboard's hooks do — its
@@ -36,27 +35,10 @@ const DASHBOARD_KINDS = [
 
 const WAIT = 30_000;
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-const running: ServerProcess[] = [];
-afterEach(() => {
-  for (const server of running.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
-});
+const suite = browserSuite();
 
 async function startServer(env: Record<string, string>): Promise<string> {
-  const server = spawnServer({ PORT: String(await freePort()), ...env });
-  running.push(server);
-  const line = await within(
-    15_000,
-    'the server to listen',
-    server.logLine((l) => l.msg === 'ironflow listening'),
-  );
-  return line.url as string;
+  return (await suite.startServer(await freePort(), env)).url;
 }
 
 async function post(
@@ -199,7 +181,7 @@ const views = (page: Page) => page.evaluate(() => (window as unknown as Dashboar
 
 /** A page of the server's origin, signed up (the first user: an admin) with the cookie only. */
 async function signedInPage(url: string): Promise<Page> {
-  const page = await browser.newPage();
+  const page = await suite.browser.newPage();
   await page.goto(`${url}/api/v1/health-check`);
   // Signs up, or signs in when an earlier test on the same database already did.
   const status = await page.evaluate(async () => {

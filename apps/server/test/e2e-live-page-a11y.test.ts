@@ -1,26 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { launchChromium } from '@ironflow/test-support';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerProcess } from './support/built.js';
-import { connection, openIn, publish, runDemo, signUp, startServer, WAIT } from './support/live-page.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSuite, connection, openIn, publish, runDemo, signUp, WAIT } from './support/live-page.js';
 
 // axe-core runs inside the page; it is injected as a script, which the page's CSP (no inline
 // scripts) refuses, so these contexts bypass the CSP for the audit only. The other browser tests
 // keep the CSP and fail on any violation of it.
-let browser: Browser;
+const suite = browserSuite();
 let axeSource: string;
 beforeAll(async () => {
-  browser = await launchChromium();
   axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-});
-afterAll(async () => {
-  await browser?.close();
-});
-const running: ServerProcess[] = [];
-afterEach(() => {
-  for (const server of running.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
 });
 
 interface Violation {
@@ -54,8 +44,11 @@ async function audit(page: Page): Promise<string[]> {
 
 describe('the live page is accessible', () => {
   it('passes axe-core with no serious or critical violation on every view, at desktop and phone width', async () => {
-    const { url } = await startServer(running, 0, { RATE_LIMIT_AUTH: '0' });
-    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 860 } });
+    const { url } = await suite.startServer(0, { RATE_LIMIT_AUTH: '0' });
+    const context = await suite.browser.newContext({
+      bypassCSP: true,
+      viewport: { width: 1280, height: 860 },
+    });
     const { page, problems } = await openIn(context, `${url}/`);
     const views: Record<string, string[]> = {};
 
@@ -105,10 +98,10 @@ describe('the live page is accessible', () => {
   }, 90_000);
 
   it('shows where the focus is, and says in words what colours say', async () => {
-    const { url } = await startServer(running, 0);
+    const { url } = await suite.startServer(0);
     const runId = crypto.randomUUID();
     await publish(url, [{ type: 'run_created', run_id: runId, workflow_name: 'deploy' }]);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 860 } });
     const { page, problems } = await openIn(context, `${url}/`);
     await signUp(page, 'ada');
     await page.locator(`#runs li[data-run="${runId}"]`).waitFor(WAIT);

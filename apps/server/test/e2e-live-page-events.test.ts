@@ -1,21 +1,9 @@
-import { launchChromium } from '@ironflow/test-support';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerProcess } from './support/built.js';
-import { connection, openIn, publish, publishLogs, signUp, startServer, WAIT } from './support/live-page.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, connection, openIn, publish, publishLogs, signUp, WAIT } from './support/live-page.js';
 import { UPSTREAM_EVENTS } from './support/upstream-events.js';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-const running: ServerProcess[] = [];
-afterEach(() => {
-  for (const server of running.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
-});
+const suite = browserSuite();
 
 // The viewer is in Paris: in November and December that is GMT+1, so 14:00Z shows as 15:00.
 const CONTEXT = { viewport: { width: 1440, height: 900 }, timezoneId: 'Europe/Paris' } as const;
@@ -65,9 +53,9 @@ const rowTexts = (page: Page) =>
 
 describe('the live page shows every kind and opens events', () => {
   it('shows each of the 20 kinds sensibly, times in the viewer’s zone, and runs with status, start, duration, cost and newest step', async () => {
-    const { url } = await startServer(running, 0);
+    const { url } = await suite.startServer(0);
     await publish(url, Object.values(UPSTREAM_EVENTS));
-    const { page, problems } = await openIn(await browser.newContext(CONTEXT), `${url}/`);
+    const { page, problems } = await openIn(await suite.browser.newContext(CONTEXT), `${url}/`);
     await signUp(page, 'ada');
     // 20 upstream events and ada's own sign-up, from the backlog.
     await expect.poll(() => page.locator('#events li').count(), WAIT).toBe(21);
@@ -102,7 +90,7 @@ describe('the live page shows every kind and opens events', () => {
   }, 60_000);
 
   it('opens an event by click or keyboard; a deep link restores the view and resumes after its cursor with nothing missing', async () => {
-    const { url } = await startServer(running, 0);
+    const { url } = await suite.startServer(0);
     const [before, runA, runB, runC] = [
       crypto.randomUUID(),
       crypto.randomUUID(),
@@ -113,7 +101,7 @@ describe('the live page shows every kind and opens events', () => {
     const { last_id: linked } = await publish(url, [
       { type: 'run_created', run_id: runA, workflow_name: 'deploy-api' },
     ]);
-    const context = await browser.newContext(CONTEXT);
+    const context = await suite.browser.newContext(CONTEXT);
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     const { page, problems } = await openIn(context, `${url}/`);
     await signUp(page, 'ada');
@@ -206,7 +194,7 @@ describe('the live page shows every kind and opens events', () => {
 
 describe('the run console', () => {
   it('shows a selected run’s earlier log lines from the history route, merged with live ones, none twice', async () => {
-    const { url } = await startServer(running, 0);
+    const { url } = await suite.startServer(0);
     const [runX, runY] = [crypto.randomUUID(), crypto.randomUUID()];
     await publish(url, [{ type: 'run_created', run_id: runX, workflow_name: 'old-logs' }]);
     await publishLogs(
@@ -231,7 +219,7 @@ describe('the run console', () => {
         duration_ms: 0,
       },
     ]);
-    const { page, problems } = await openIn(await browser.newContext(CONTEXT), `${url}/`);
+    const { page, problems } = await openIn(await suite.browser.newContext(CONTEXT), `${url}/`);
     await signUp(page, 'ada');
     await page.locator(`#runs li[data-run="${runX}"] button`).click();
     await expect.poll(() => page.locator('#console .log-text').count(), WAIT).toBe(30);

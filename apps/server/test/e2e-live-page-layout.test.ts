@@ -1,31 +1,19 @@
-import { launchChromium } from '@ironflow/test-support';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerProcess } from './support/built.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   boxes,
+  browserSuite,
   connection,
   itemAt,
   openIn,
   publish,
   signUp,
-  startServer,
   WAIT,
 } from './support/live-page.js';
 
 // Each check measures getBoundingClientRect before and after a change of state and asserts that
 // nothing the user may be aiming at has moved.
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-const running: ServerProcess[] = [];
-afterEach(() => {
-  for (const server of running.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
-});
+const suite = browserSuite();
 
 const NO_RATE_LIMIT = { RATE_LIMIT_AUTH: '0' };
 const AUTH_LAYOUT = [
@@ -61,9 +49,9 @@ const note = (page: Page, id: string) => page.locator(`#${id}`).textContent();
 
 describe('the live page keeps its layout still', () => {
   it('shows the rules before submitting and the server’s field errors next to the fields, in reserved space', async () => {
-    const { url } = await startServer(running, 0, NO_RATE_LIMIT);
+    const { url } = await suite.startServer(0, NO_RATE_LIMIT);
     const { page, problems } = await openIn(
-      await browser.newContext({ viewport: { width: 1280, height: 860 } }),
+      await suite.browser.newContext({ viewport: { width: 1280, height: 860 } }),
       `${url}/`,
     );
     await page.locator('#sign-up-form').waitFor(WAIT);
@@ -118,14 +106,14 @@ describe('the live page keeps its layout still', () => {
   }, 60_000);
 
   it('keeps Pause/Resume, the panes and the row under the pointer in place through pause, errors and new runs', async () => {
-    const { url } = await startServer(running, 0, NO_RATE_LIMIT);
+    const { url } = await suite.startServer(0, NO_RATE_LIMIT);
     const runs = Array.from({ length: 4 }, () => crypto.randomUUID());
     await publish(
       url,
       runs.map((runId, index) => created(runId, `wf-${index}`)),
     );
     const { page, problems } = await openIn(
-      await browser.newContext({ viewport: { width: 1280, height: 860 } }),
+      await suite.browser.newContext({ viewport: { width: 1280, height: 860 } }),
       `${url}/`,
     );
     await page.locator('#sign-up-form').waitFor(WAIT);

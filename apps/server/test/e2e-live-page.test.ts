@@ -1,17 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { adminUrl, freePort, freshDatabase, launchChromium, within } from '@ironflow/test-support';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, type ServerProcess } from './support/built.js';
+import { adminUrl, freePort, freshDatabase, within } from '@ironflow/test-support';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from './support/built.js';
 import {
+  browserSuite,
   connection,
   openIn,
   publish,
   publishLogs,
   runDemo,
   signUp,
-  startServer as startOn,
   WAIT,
 } from './support/live-page.js';
 
@@ -20,25 +20,13 @@ import {
 const SCREENSHOT = process.env.IRONFLOW_SCREENSHOT;
 
 // The shared helper finds the browser ($CHROMIUM_PATH, Debian's, playwright's) or says how to get one.
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const suite = browserSuite();
 
-const running: ServerProcess[] = [];
-afterEach(() => {
-  for (const server of running.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
-});
-
-/** The shared helper, with this file's list of servers to clean up. */
-const startServer = (port: number, env: Record<string, string> = {}) => startOn(running, port, env);
+const { startServer } = suite;
 
 /** A page that records what the browser complains about (a CSP violation is a console error). */
 async function openPage(url: string, viewport = { width: 1280, height: 860 }) {
-  return openIn(await browser.newContext({ viewport }), url);
+  return openIn(await suite.browser.newContext({ viewport }), url);
 }
 
 const rowsOf = (page: Page, runId: string) => page.locator(`#events li[data-run="${runId}"]`);

@@ -1,28 +1,54 @@
-// What the live page's browser tests share: a built server on a given port, publishing as a worker,
-// a page that records what the browser complains about, signing up, and the demo.
+// What the server's browser tests share: one Chromium per file, built servers killed after each
+// test, publishing as a worker, a page that records what the browser complains about, signing up,
+// and the demo.
 import { execFile } from 'node:child_process';
-import { within } from '@ironflow/test-support';
-import type { BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { type Browser, type BrowserContext, launchChromium, type Page, within } from '@ironflow/test-support';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../../src/dev-defaults.js';
 import { cleanEnv, cliPath, repoRoot, type ServerProcess, spawnServer } from './built.js';
 
 export const WAIT = { timeout: 20_000 } as const;
 
-/** Starts the built server; `running` collects it so the test file can kill what is left. */
-export async function startServer(
-  running: ServerProcess[],
-  port: number,
-  env: Record<string, string> = {},
-): Promise<{ server: ServerProcess; url: string }> {
-  const server = spawnServer({ PORT: String(port), ...env });
-  running.push(server);
-  const line = await within(
-    10_000,
-    'the server to listen',
-    server.logLine((l) => l.msg === 'ironflow listening'),
-  );
-  return { server, url: line.url as string };
+/** The hooks every browser test file of the server repeated, and what they give its tests. */
+export interface BrowserSuite {
+  /** The file's Chromium, launched before its first test. */
+  readonly browser: Browser;
+  /** Starts the built server on `port` (0: any); it is killed after the test that started it. */
+  startServer(port: number, env?: Record<string, string>): Promise<{ server: ServerProcess; url: string }>;
+}
+
+/**
+ * Registers, in the calling test file, one Chromium for the file (closed after its last test) and
+ * the killing of every server its tests start (after each test). Call once at the top of the file.
+ */
+export function browserSuite(): BrowserSuite {
+  let browser: Browser | undefined;
+  const running: ServerProcess[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(() => {
+    for (const server of running.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  });
+  return {
+    get browser() {
+      if (!browser) throw new Error('Chromium is launched in beforeAll: use the browser inside a test');
+      return browser;
+    },
+    async startServer(port, env = {}) {
+      const server = spawnServer({ PORT: String(port), ...env });
+      running.push(server);
+      const line = await within(
+        15_000,
+        'the server to listen',
+        server.logLine((l) => l.msg === 'ironflow listening'),
+      );
+      return { server, url: line.url as string };
+    },
+  };
 }
 
 /** Publishes events (objects, or raw JSON texts sent as they are) as the worker; returns the cursors. */
