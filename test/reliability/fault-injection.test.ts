@@ -1,7 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { createTokenService } from '@ironflow/auth';
-import { within } from '@ironflow/test-support';
+import { adminUrl, freshDatabase, psql, within } from '@ironflow/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { JWT_SECRET, mainPath, repoRoot, WORKER_TOKEN } from './support/harness.js';
 import { SseReader } from './support/sse-reader.js';
@@ -127,27 +126,14 @@ describe('SIGTERM during a burst of ingests (built server)', () => {
   }, 60_000);
 });
 
-const adminUrl = process.env.IRONFLOW_TEST_DATABASE_URL ?? '';
-const database = `ironflow_fault_${randomBytes(6).toString('hex')}`;
-function psql(url: string, sql: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'psql',
-      [url, '-v', 'ON_ERROR_STOP=1', '-Atqc', sql],
-      { timeout: 15_000 },
-      (error, out, stderr) =>
-        error ? reject(new Error(`psql failed: ${stderr || error.message}`)) : resolve(out),
-    );
-  });
-}
-
 describe.skipIf(adminUrl === '')('SIGTERM during a burst of ingests (built server, PostgreSQL)', () => {
-  const databaseUrl = adminUrl.replace(/\/[^/?]*(\?|$)/, `/${database}$1`);
+  const database = freshDatabase('ironflow_fault');
+  const databaseUrl = database.url;
   beforeAll(async () => {
-    await psql(adminUrl, `CREATE DATABASE ${database}`);
+    await database.create();
   });
   afterAll(async () => {
-    await psql(adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await database.drop();
   });
 
   it('exits 0 and every acknowledged event is in the table afterwards', async () => {

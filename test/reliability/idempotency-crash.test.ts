@@ -1,29 +1,15 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { within } from '@ironflow/test-support';
+import { adminUrl, freshDatabase, psql, within } from '@ironflow/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type HarnessedServer, startHarnessedServer, WORKER_TOKEN } from './support/harness.js';
 
 // Issue 13, point 4: a worker that retries a batch whose answer was lost stored it twice. Here
 // an instance is SIGKILLed right after PostgreSQL committed a keyed append (the answer commits
 // with it) and before the answer leaves; the worker retries on another instance.
-const adminUrl = process.env.IRONFLOW_TEST_DATABASE_URL ?? '';
-const database = `ironflow_once_${randomBytes(6).toString('hex')}`;
-const databaseUrl = adminUrl.replace(/\/[^/?]*(\?|$)/, `/${database}$1`);
+const database = freshDatabase('ironflow_once');
+const databaseUrl = database.url;
 const RUN = '0193a1f2-7c4e-7b21-9d3a-5e6f7a8b9c0d';
 const RUNS = 5;
-
-function psql(url: string, sql: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'psql',
-      [url, '-v', 'ON_ERROR_STOP=1', '-Atqc', sql],
-      { timeout: 15_000 },
-      (error, out, stderr) =>
-        error ? reject(new Error(`psql failed: ${stderr || error.message}`)) : resolve(out),
-    );
-  });
-}
 
 /** The cursors of the stored events of `workflow`'s batch, ascending. */
 async function storedCursors(workflow: string): Promise<string[]> {
@@ -75,13 +61,13 @@ describe.skipIf(adminUrl === '')('exactly once across a crash (built server, Pos
     });
 
   beforeAll(async () => {
-    await psql(adminUrl, `CREATE DATABASE ${database}`);
+    await database.create();
   });
   afterEach(() => {
     for (const server of servers.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
   });
   afterAll(async () => {
-    await psql(adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await database.drop();
   });
 
   it(`SIGKILL after the commit, before the answer (${RUNS} runs): the retry on another instance gets the first answer, one copy stored`, async () => {

@@ -4,11 +4,11 @@
 // random filters resume with Last-Event-ID on any live instance; publishers post to any live
 // instance. At the end each subscriber's sequence is compared with the committed log read from
 // the database: nothing lost (acknowledged or not), nothing twice, nothing out of order.
-import { execFile, spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
-import { adminUrl, freshDatabase, startTcpFaultProxy, within } from '@ironflow/test-support';
+import { spawn } from 'node:child_process';
+import { adminUrl, freshDatabase, psql, startTcpFaultProxy, within } from '@ironflow/test-support';
 import { JWT_SECRET, mainPath, repoRoot, WORKER_TOKEN } from '../reliability/support/harness.js';
 import { type SseMessage, SseReader } from '../reliability/support/sse-reader.js';
+import { accessToken } from './access-token.js';
 
 export interface FaultSoakOptions {
   readonly durationMs: number;
@@ -66,23 +66,6 @@ function event(kind: (typeof KINDS)[number], runId: string, n: number): Record<s
   };
 }
 
-function token(userId: string): string {
-  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const iat = Math.floor(Date.now() / 1000);
-  const claims = {
-    sub: userId,
-    user_id: userId,
-    jti: userId,
-    iat,
-    exp: iat + 3600,
-    typ: 'access',
-    username: 'soak',
-    is_admin: false,
-  };
-  const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
-  return `${body}.${createHmac('sha256', JWT_SECRET).update(body).digest('base64url')}`;
-}
-
 interface Instance {
   readonly url: string;
   kill(): void;
@@ -135,18 +118,6 @@ async function startOnce(databaseUrl: string): Promise<Instance> {
     })(),
   );
   return { url, kill: () => child.kill('SIGKILL') };
-}
-
-function psql(url: string, sql: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'psql',
-      [url, '-Atqc', sql],
-      { timeout: 60_000, maxBuffer: 256 * 2 ** 20 },
-      (error, out, stderr) =>
-        error ? reject(new Error(`psql failed: ${stderr || error.message}`)) : resolve(out),
-    );
-  });
 }
 
 class Subscriber {
@@ -238,7 +209,7 @@ export async function runFaultSoak(options: FaultSoakOptions): Promise<FaultSoak
     say(`${instances.length} instances on ${database.url.replace(/\/\/[^@]*@/, '//')} through the proxy`);
     const live = () => instances;
     const users = Array.from({ length: 10 }, (_, i) =>
-      token(`0193a1f2-0000-7000-8000-${String(i).padStart(12, '0')}`),
+      accessToken(`0193a1f2-0000-7000-8000-${String(i).padStart(12, '0')}`),
     );
     for (let i = 0; i < options.subscribers; i++) {
       const runId = Math.random() < 0.5 ? pick(RUNS) : null;
@@ -320,7 +291,9 @@ export async function runFaultSoak(options: FaultSoakOptions): Promise<FaultSoak
 
     // The truth is the committed log, which holds the acknowledged events and any whose answer a
     // kill or a timeout lost.
-    const rows = (await psql(database.url, 'SELECT seq, kind, run_id FROM ironflow_events ORDER BY seq'))
+    const rows = (
+      await psql(database.url, 'SELECT seq, kind, run_id FROM ironflow_events ORDER BY seq', 60_000)
+    )
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => {

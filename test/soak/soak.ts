@@ -21,17 +21,12 @@
 // Fault mode (fault-soak.ts), PostgreSQL through a TCP fault proxy (IRONFLOW_TEST_DATABASE_URL):
 //
 //   pnpm soak --faults --duration 120 [--instances 2] [--subscribers 200] [--drop-every 3] [--kill-every 20]
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { within } from '@ironflow/test-support';
-import {
-  type HarnessedServer,
-  JWT_SECRET,
-  startHarnessedServer,
-  WORKER_TOKEN,
-} from '../reliability/support/harness.js';
+import { type HarnessedServer, startHarnessedServer, WORKER_TOKEN } from '../reliability/support/harness.js';
 import { type SseMessage, SseReader } from '../reliability/support/sse-reader.js';
+import { accessToken } from './access-token.js';
 import { runFaultSoak } from './fault-soak.js';
 
 export interface SoakOptions {
@@ -98,23 +93,6 @@ function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-function accessToken(userId: string): string {
-  const iat = Math.floor(Date.now() / 1000);
-  const claims = {
-    sub: userId,
-    user_id: userId,
-    jti: userId,
-    iat,
-    exp: iat + 3600,
-    typ: 'access',
-    username: 'soak',
-    is_admin: false,
-  };
-  const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
-  return `${body}.${createHmac('sha256', JWT_SECRET).update(body).digest('base64url')}`;
 }
 
 function event(kind: Kind, runId: string, n: number): Record<string, unknown> {

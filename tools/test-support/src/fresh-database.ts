@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { psql } from './psql.js';
 
 /**
  * The PostgreSQL server tests may create databases on (`IRONFLOW_TEST_DATABASE_URL`); empty when
@@ -21,24 +21,17 @@ export function freshDatabase(prefix: string): FreshDatabase {
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    create: () => psql(`CREATE DATABASE ${name}`),
+    create: async () => {
+      await psql(adminUrl, `CREATE DATABASE ${name}`);
+    },
     // A drop that times out on a loaded machine leaves a uniquely named database behind; that
     // harms no other test, so it is reported instead of failing the suite that already passed.
     drop: () =>
-      psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((error: Error) => {
-        console.warn(`[freshDatabase] could not drop ${name}: ${error.message}`);
-      }),
+      psql(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(
+        () => {},
+        (error: Error) => {
+          console.warn(`[freshDatabase] could not drop ${name}: ${error.message}`);
+        },
+      ),
   };
-}
-
-function psql(sql: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'psql',
-      [adminUrl, '-v', 'ON_ERROR_STOP=1', '-qc', sql],
-      { timeout: 25_000 },
-      (error, _out, stderr) =>
-        error ? reject(new Error(`psql failed: ${stderr || error.message}`)) : resolve(),
-    );
-  });
 }

@@ -8,6 +8,7 @@ export type { Browser, BrowserContext, Page } from 'playwright-core';
 export { type ProxyMode, startTcpFaultProxy, type TcpFaultProxy } from './tcp-fault-proxy.js';
 // A PostgreSQL database of a test's own.
 export { adminUrl, type FreshDatabase, freshDatabase } from './fresh-database.js';
+export { psql } from './psql.js';
 // Ports for servers that cannot be given 0, and certificates for TLS tests.
 export { freePort } from './free-port.js';
 export { selfSignedCertificate } from './self-signed-certificate.js';
