@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { adminUrl, freshDatabase, waitFor, within } from '@ironflow/test-support';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, repoRoot, runCli, type ServerProcess, spawnServer } from './support/built.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, repoRoot, runCli, type ServerProcess, serversKilledAfterEach } from './support/built.js';
 
 // An operator's first hour with the built server and CLI: what they see when something is wrong.
 const PRODUCTION = {
@@ -13,16 +13,7 @@ const PRODUCTION = {
   PORT: '0',
 };
 
-const running: ServerProcess[] = [];
-afterEach(() => {
-  for (const server of running.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
-});
-
-function start(env: Record<string, string>): ServerProcess {
-  const server = spawnServer(env);
-  running.push(server);
-  return server;
-}
+const start = serversKilledAfterEach();
 
 const exitOf = (server: ServerProcess) => within(15_000, 'the process to exit', server.exited);
 const fatalOf = (server: ServerProcess) =>

@@ -2,20 +2,11 @@ import http from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { within } from '@ironflow/test-support';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
-import { runCli, type ServerProcess, spawnServer } from './support/built.js';
+import { runCli, type ServerProcess, serversKilledAfterEach } from './support/built.js';
 
-const running: ServerProcess[] = [];
-afterEach(() => {
-  for (const server of running.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
-});
-
-function start(env: Record<string, string>): ServerProcess {
-  const server = spawnServer(env);
-  running.push(server);
-  return server;
-}
+const start = serversKilledAfterEach();
 
 async function listeningUrl(server: ServerProcess): Promise<string> {
   const line = await within(

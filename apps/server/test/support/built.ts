@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 
 // These tests run the built program (`pnpm run build` first), the way users start it.
 export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -88,5 +89,22 @@ export function spawnServer(
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve) => waiters.push({ match, resolve }));
     },
+  };
+}
+
+/**
+ * Registers, in the calling test file, the killing after each test of every server the returned
+ * function spawned (it takes `spawnServer`'s arguments): no test leaves a process behind, even
+ * when it fails before stopping its own.
+ */
+export function serversKilledAfterEach(): typeof spawnServer {
+  const running: ServerProcess[] = [];
+  afterEach(() => {
+    for (const server of running.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  });
+  return (...args) => {
+    const server = spawnServer(...args);
+    running.push(server);
+    return server;
   };
 }

@@ -3,9 +3,9 @@
 // and the demo.
 import { execFile } from 'node:child_process';
 import { type Browser, type BrowserContext, launchChromium, type Page, within } from '@ironflow/test-support';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../../src/dev-defaults.js';
-import { cleanEnv, cliPath, repoRoot, type ServerProcess, spawnServer } from './built.js';
+import { cleanEnv, cliPath, repoRoot, type ServerProcess, serversKilledAfterEach } from './built.js';
 
 export const WAIT = { timeout: 20_000 } as const;
 
@@ -23,15 +23,12 @@ export interface BrowserSuite {
  */
 export function browserSuite(): BrowserSuite {
   let browser: Browser | undefined;
-  const running: ServerProcess[] = [];
+  const spawn = serversKilledAfterEach();
   beforeAll(async () => {
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-  });
-  afterEach(() => {
-    for (const server of running.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
   });
   return {
     get browser() {
@@ -39,8 +36,7 @@ export function browserSuite(): BrowserSuite {
       return browser;
     },
     async startServer(port, env = {}) {
-      const server = spawnServer({ PORT: String(port), ...env });
-      running.push(server);
+      const server = spawn({ PORT: String(port), ...env });
       const line = await within(
         15_000,
         'the server to listen',
