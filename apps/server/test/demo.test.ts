@@ -8,9 +8,9 @@ import {
   validateEvent,
 } from '@ironflow/engine';
 import { within } from '@ironflow/test-support';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type DemoAction, simulateRun } from '../src/demo-run.js';
-import { cleanEnv, cliPath, repoRoot, runCli, type ServerProcess, spawnServer } from './support/built.js';
+import { cleanEnv, cliPath, repoRoot, runCli, serversKilledAfterEach } from './support/built.js';
 
 /** A small seeded PRNG (mulberry32), so the simulation test is the same on every run. */
 function seeded(seed: number): () => number {
@@ -125,14 +125,10 @@ function inputsOf(action: DemoAction): unknown[] {
   }));
 }
 
-const running: ServerProcess[] = [];
-afterEach(() => {
-  for (const server of running.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
-});
+const spawnBuilt = serversKilledAfterEach();
 
 async function startServer(): Promise<string> {
-  const server = spawnServer({ PORT: '0' });
-  running.push(server);
+  const server = spawnBuilt({ PORT: '0' });
   const line = await within(
     10_000,
     'the "ironflow listening" log line',

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { adminUrl, freshDatabase, within } from '@ironflow/test-support';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
-import { runCli, type ServerProcess, spawnServer } from './support/built.js';
+import { runCli, type ServerProcess, serversKilledAfterEach } from './support/built.js';
 
 // Two built server processes on one fresh PostgreSQL database (created here, dropped after).
 const database = freshDatabase('ironflow_test');
@@ -72,7 +72,7 @@ function sseReader(response: Response) {
 }
 
 describe.skipIf(adminUrl === '')('two server instances on one PostgreSQL database', () => {
-  const running: ServerProcess[] = [];
+  const spawnBuilt = serversKilledAfterEach();
   let databaseUrl = '';
   let token = '';
 
@@ -81,16 +81,12 @@ describe.skipIf(adminUrl === '')('two server instances on one PostgreSQL databas
     databaseUrl = database.url;
     token = (await runCli(['token', '--user', 'alice', '--admin'])).stdout.trim();
   });
-  afterEach(() => {
-    for (const server of running.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
-  });
   afterAll(async () => {
     await database.drop();
   });
 
   async function startInstance(): Promise<{ url: string; server: ServerProcess }> {
-    const server = spawnServer({ PORT: '0', DATABASE_URL: databaseUrl });
-    running.push(server);
+    const server = spawnBuilt({ PORT: '0', DATABASE_URL: databaseUrl });
     const line = await within(
       15_000,
       `"ironflow listening" (stderr: ${server.stderr()})`,

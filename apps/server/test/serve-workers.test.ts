@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { adminUrl, freshDatabase, waitFor, within } from '@ironflow/test-support';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
-import { cliPath, runCli, type ServerProcess, spawnServer } from './support/built.js';
+import { cliPath, runCli, serversKilledAfterEach } from './support/built.js';
 
 const database = freshDatabase('ironflow_test');
 
@@ -75,27 +75,23 @@ function ingest(url: string, events: unknown[]): Promise<string> {
 }
 
 describe.skipIf(adminUrl === '')('ironflow serve --workers 2 on PostgreSQL', () => {
-  const running: ServerProcess[] = [];
+  const spawnBuilt = serversKilledAfterEach();
   let token = '';
 
   beforeAll(async () => {
     await database.create();
     token = (await runCli(['token', '--user', 'alice', '--admin'])).stdout.trim();
   });
-  afterEach(() => {
-    for (const server of running.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
-  });
   afterAll(async () => {
     await database.drop();
   });
 
   it('serves one port from two workers; a stream on one gets what is ingested through the other', async () => {
-    const server = spawnServer({ PORT: '0', DATABASE_URL: database.url, LOG_LEVEL: 'info' }, cliPath, [
+    const server = spawnBuilt({ PORT: '0', DATABASE_URL: database.url, LOG_LEVEL: 'info' }, cliPath, [
       'serve',
       '--workers',
       '2',
     ]);
-    running.push(server);
     const lines = () => server.stdoutLines.map((text) => JSON.parse(text) as Record<string, unknown>);
     await waitFor(
       () => lines().filter((line) => line.msg === 'ironflow listening').length === 2,
