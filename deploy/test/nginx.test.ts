@@ -1,71 +1,44 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import {
-  adminUrl,
-  type Browser,
-  freshDatabase,
-  launchChromium,
-  selfSignedCertificate,
-  within,
-} from '@ironflow/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { adminUrl, within } from '@ironflow/test-support';
+import { describe, expect, it } from 'vitest';
 import { expectStreamsSurviveFailover, STREAMS } from './support/failover.js';
-import { type Instance, startInstancePair, stopInstances } from './support/instance.js';
-import { assertNginx, fillTemplate, type RunningNginx, startNginx } from './support/nginx.js';
+import { assertNginx, fillTemplate, startNginx } from './support/nginx.js';
+import { proxiedPair } from './support/proxied-pair.js';
 
 // deploy/nginx/ironflow.conf.template, as shipped, in front of two built instances on one fresh
 // PostgreSQL database; one Chromium page on the nginx origin holds 12 EventSources, which only
 // HTTP/2 allows (HTTP/1.1: 6 connections per origin), and keeps them through the loss of an instance.
 const TEMPLATE = new URL('../nginx/ironflow.conf.template', import.meta.url);
 
-const database = freshDatabase('ironflow_nginx');
 if (adminUrl === '') console.warn('[deploy] IRONFLOW_TEST_DATABASE_URL is unset: the nginx test is skipped.');
 
 describe.skipIf(adminUrl === '')('nginx (deploy/nginx) in front of two instances on PostgreSQL', () => {
-  let dir = '';
-  let browser: Browser | undefined;
-  let nginx: RunningNginx | undefined;
-  let instances: [Instance, Instance] | undefined;
-  let workerToken = '';
-
-  beforeAll(async () => {
-    assertNginx();
-    dir = await mkdtemp(path.join(tmpdir(), 'ironflow-nginx-'));
-    await database.create();
-    ({ instances, workerToken } = await startInstancePair(database.url));
-    const [first, second] = instances;
-    const { cert, key } = await selfSignedCertificate(dir);
-    const template = await readFile(TEMPLATE, 'utf8');
-    nginx = await startNginx(dir, (port) =>
-      fillTemplate(template, {
-        IRONFLOW_LISTEN: `127.0.0.1:${port}`,
-        IRONFLOW_SERVER_NAME: '127.0.0.1',
-        IRONFLOW_TLS_CERT: cert,
-        IRONFLOW_TLS_KEY: key,
-        IRONFLOW_INSTANCE_1: first.address,
-        IRONFLOW_INSTANCE_2: second.address,
-      }),
-    );
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await nginx?.stop();
-    await stopInstances(instances ?? []);
-    await database.drop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+  const pair = proxiedPair({
+    name: 'nginx',
+    assert: assertNginx,
+    start: async (dir, { cert, key }, [first, second]) => {
+      const template = await readFile(TEMPLATE, 'utf8');
+      return startNginx(dir, (port) =>
+        fillTemplate(template, {
+          IRONFLOW_LISTEN: `127.0.0.1:${port}`,
+          IRONFLOW_SERVER_NAME: '127.0.0.1',
+          IRONFLOW_TLS_CERT: cert,
+          IRONFLOW_TLS_KEY: key,
+          IRONFLOW_INSTANCE_1: first.address,
+          IRONFLOW_INSTANCE_2: second.address,
+        }),
+      );
+    },
   });
 
   it('serves 12 EventSources of one page over HTTP/2, and resumes them on the other instance after a SIGKILL, nothing lost or repeated', async () => {
-    const running = nginx as RunningNginx;
-    const [killed, survivor] = instances as [Instance, Instance];
+    const running = pair.proxy;
+    const [killed, survivor] = pair.instances;
     const { resumed } = await expectStreamsSurviveFailover({
-      browser: browser as Browser,
+      browser: pair.browser,
       origin: running.origin,
       instances: [killed, survivor],
-      workerToken,
+      workerToken: pair.workerToken,
     });
 
     // nginx logs each stream when it ends: every one came over HTTP/2, and both instances served.
