@@ -70,6 +70,13 @@ describe.skipIf(adminUrl === '')('exactly once across a crash (built server, Pos
     await database.drop();
   });
 
+  /** What the worker got from an ingest: the crash under test leaves it with no answer at all. */
+  const answerOf = (url: string, body: string, key: string) =>
+    ingest(url, body, key).then(
+      (response) => `answered ${response.status}`,
+      () => 'no answer',
+    );
+
   it(`SIGKILL after the commit, before the answer (${RUNS} runs): the retry on another instance gets the first answer, one copy stored`, async () => {
     const other = await start();
     for (let run = 0; run < RUNS; run++) {
@@ -77,10 +84,7 @@ describe.skipIf(adminUrl === '')('exactly once across a crash (built server, Pos
       const workflow = `after-${run}`;
       const key = `batch-${workflow}-${randomBytes(4).toString('hex')}`;
       const body = batchOf(workflow);
-      const lost = await ingest(crashing.url, body, key).then(
-        (response) => `answered ${response.status}`,
-        () => 'no answer',
-      );
+      const lost = await answerOf(crashing.url, body, key);
       expect(lost).toBe('no answer');
       expect(await within(10_000, 'the crashed instance to exit', killed(crashing))).toBe('SIGKILL');
       const committed = await storedCursors(workflow);
@@ -103,10 +107,7 @@ describe.skipIf(adminUrl === '')('exactly once across a crash (built server, Pos
     const workflow = 'before';
     const key = `batch-${workflow}-${randomBytes(4).toString('hex')}`;
     const body = batchOf(workflow);
-    const lost = await ingest(crashing.url, body, key).then(
-      (response) => `answered ${response.status}`,
-      () => 'no answer',
-    );
+    const lost = await answerOf(crashing.url, body, key);
     expect(lost).toBe('no answer');
     const diedAt = Date.now();
     expect(await within(10_000, 'the crashed instance to exit', killed(crashing))).toBe('SIGKILL');

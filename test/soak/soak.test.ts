@@ -3,6 +3,24 @@ import { describe, expect, it } from 'vitest';
 import { runFaultSoak } from './fault-soak.js';
 import { runSoak } from './soak.js';
 
+interface Faults {
+  readonly lost: number;
+  readonly duplicated: number;
+  readonly outOfOrder: number;
+  readonly gaps: number;
+  readonly mismatchedSubscribers: number;
+}
+
+/** What both soaks must never see, in one object so a failure shows every count at once. */
+const faultsOf = (report: Faults) => ({
+  lost: report.lost,
+  duplicated: report.duplicated,
+  outOfOrder: report.outOfOrder,
+  gaps: report.gaps,
+  mismatched: report.mismatchedSubscribers,
+});
+const NO_FAULTS = { lost: 0, duplicated: 0, outOfOrder: 0, gaps: 0, mismatched: 0 };
+
 // The short, bounded form of `pnpm soak` for every test run; the long run's figures are in
 // docs/RELIABILITY.md.
 describe('soak (short form)', () => {
@@ -24,13 +42,7 @@ describe('soak (short form)', () => {
     // Each stall round posts bulk events until the server has closed the stalled readers.
     expect(report.stallRounds).toBeGreaterThan(0);
     expect(report.slowCloses).toBeGreaterThan(0);
-    expect({
-      lost: report.lost,
-      duplicated: report.duplicated,
-      outOfOrder: report.outOfOrder,
-      gaps: report.gaps,
-      mismatched: report.mismatchedSubscribers,
-    }).toEqual({ lost: 0, duplicated: 0, outOfOrder: 0, gaps: 0, mismatched: 0 });
+    expect(faultsOf(report)).toEqual(NO_FAULTS);
     expect(report.heapAfter).toBeLessThanOrEqual(report.heapBefore * 1.1);
   }, 150_000);
 });
@@ -49,12 +61,6 @@ describe.skipIf(adminUrl === '')('soak, fault mode (short form)', () => {
     expect(report.drops).toBeGreaterThanOrEqual(5);
     expect(report.kills).toBeGreaterThanOrEqual(1);
     expect(report.eventsAcknowledged).toBeGreaterThan(300);
-    expect({
-      lost: report.lost,
-      duplicated: report.duplicated,
-      outOfOrder: report.outOfOrder,
-      gaps: report.gaps,
-      mismatched: report.mismatchedSubscribers,
-    }).toEqual({ lost: 0, duplicated: 0, outOfOrder: 0, gaps: 0, mismatched: 0 });
+    expect(faultsOf(report)).toEqual(NO_FAULTS);
   }, 150_000);
 });
