@@ -3,6 +3,7 @@ import { adminUrl, freshDatabase, within } from '@ironflow/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
 import { runCli, type ServerProcess, serversKilledAfterEach } from './support/built.js';
+import { type SseMessage, takeSseMessages } from './support/sse-messages.js';
 
 // Two built server processes on one fresh PostgreSQL database (created here, dropped after).
 const database = freshDatabase('ironflow_test');
@@ -12,17 +13,11 @@ if (adminUrl === '') {
   );
 }
 
-interface Message {
-  id: string;
-  event: string;
-  data: string;
-}
-
 /** Reads SSE messages off a response body; `until` waits (bounded) for a condition on them. */
 function sseReader(response: Response) {
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
-  const messages: Message[] = [];
+  const messages: SseMessage[] = [];
   let buffer = '';
   let ended = false;
   const pump = async (): Promise<void> => {
@@ -31,24 +26,9 @@ function sseReader(response: Response) {
       ended = true;
       return;
     }
-    buffer += decoder.decode(value, { stream: true });
-    let cut = buffer.indexOf('\n\n');
-    while (cut >= 0) {
-      const fields = new Map<string, string>();
-      for (const line of buffer.slice(0, cut).split('\n')) {
-        const colon = line.indexOf(': ');
-        if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 2));
-      }
-      if (fields.has('data')) {
-        messages.push({
-          id: fields.get('id') ?? '',
-          event: fields.get('event') ?? '',
-          data: fields.get('data') ?? '',
-        });
-      }
-      buffer = buffer.slice(cut + 2);
-      cut = buffer.indexOf('\n\n');
-    }
+    const taken = takeSseMessages(buffer + decoder.decode(value, { stream: true }));
+    messages.push(...taken.messages);
+    buffer = taken.rest;
   };
   return {
     messages,
@@ -118,7 +98,8 @@ describe.skipIf(adminUrl === '')('two server instances on one PostgreSQL databas
     stream: 'stdout',
     line: String(index),
   });
-  const linesOf = (messages: Message[]) => messages.map((message) => Number(JSON.parse(message.data).line));
+  const linesOf = (messages: SseMessage[]) =>
+    messages.map((message) => Number(JSON.parse(message.data).line));
   const range = (count: number) => Array.from({ length: count }, (_, index) => index);
 
   it('streams on A, in order and once, the events ingested through B', async () => {
@@ -164,7 +145,7 @@ describe.skipIf(adminUrl === '')('two server instances on one PostgreSQL databas
     expect(seen.length).toBeGreaterThanOrEqual(50);
     expect(published).toBeLessThan(total); // A died mid-stream
 
-    const lastId = (seen.at(-1) as Message).id;
+    const lastId = (seen.at(-1) as SseMessage).id;
     const second = sseReader(await stream(b.url, `run_id=${runId}`, lastId));
     await publishing;
     expect(await second.until(total - seen.length, 'the rest on B')).toBe(true);

@@ -5,6 +5,7 @@ import { adminUrl, freshDatabase, waitFor, within } from '@ironflow/test-support
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_WORKER_TOKEN } from '../src/dev-defaults.js';
 import { runCli, type ServerProcess, spawnServer } from './support/built.js';
+import { type SseMessage, takeSseMessages } from './support/sse-messages.js';
 import { LEGACY_EVENTS, LEGACY_LOG_LINE, UPSTREAM_EVENTS } from './support/upstream-events.js';
 
 // Upstream's exact JSON for every kind goes in through the built server's ingest route and comes out
@@ -18,12 +19,6 @@ interface AuditItem {
   readonly step_id: string | null;
   readonly user_id: string | null;
   readonly created_at: string;
-}
-
-interface Message {
-  readonly id: string;
-  readonly event: string;
-  readonly data: string;
 }
 
 const KNOWN_FIELDS = new Map(
@@ -46,7 +41,7 @@ async function openStream(url: string, token: string, query: string) {
     headers: { authorization: `Bearer ${token}` },
     signal: controller.signal,
   });
-  const messages: Message[] = [];
+  const messages: SseMessage[] = [];
   let buffer = '';
   const decoder = new TextDecoder();
   const reading = (async () => {
@@ -54,25 +49,9 @@ async function openStream(url: string, token: string, query: string) {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let end = buffer.indexOf('\n\n');
-      while (end !== -1) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const fields = new Map<string, string>();
-        for (const line of block.split('\n')) {
-          const colon = line.indexOf(': ');
-          if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 2));
-        }
-        if (fields.has('data')) {
-          messages.push({
-            id: fields.get('id') ?? '',
-            event: fields.get('event') ?? '',
-            data: fields.get('data') ?? '',
-          });
-        }
-        end = buffer.indexOf('\n\n');
-      }
+      const taken = takeSseMessages(buffer + decoder.decode(value, { stream: true }));
+      messages.push(...taken.messages);
+      buffer = taken.rest;
     }
   })().catch(() => {});
   return { response, messages, close: () => controller.abort(), reading };
