@@ -34,6 +34,9 @@ const { values: args } = parseArgs({
     'compare-api': { type: 'string' },
     // `before=DIR`: the PostgreSQL scenarios also run with @ironflow/store from DIR (S6's baseline).
     'compare-store': { type: 'string' },
+    // `before=DIR`, DIR holding engine/, store/ and api/ builds: every ironflow target also runs
+    // with those packages (the state at the start of the work), under the label's name.
+    'compare-build': { type: 'string' },
     // results/<out>.{json,md}, -chart.svg (default: full or quick); merge parts with merge-results.js.
     out: { type: 'string' },
   },
@@ -76,15 +79,23 @@ const ctx = { workers: 2, timeoutMs: args.quick ? 15_000 : 180_000, settleMs: ar
 const runs = Number(args.runs ?? (args.quick ? 1 : 2));
 
 const allScenarios = [s1, s1Latency, s2, s3, s4, s5, s6, s7, s8, s9, s1Workers];
+const buildPackages = (dir) =>
+  Object.fromEntries(['engine', 'store', 'api'].map((pkg) => [`@ironflow/${pkg}`, `${dir}/${pkg}`]));
+const [buildLabel, buildDir] = args['compare-build']?.split('=') ?? [];
 const ironflows = args['compare-api']
   ? args['compare-api'].split(',').map((pair) => {
       const [label, dir] = pair.split('=');
       return ironflowWith(`ironflow (${label})`, dir);
     })
-  : [ironflow];
+  : buildDir
+    ? [ironflowWith(`ironflow (${buildLabel})`, null, buildPackages(buildDir)), ironflow]
+    : [ironflow];
 const allTargets = [...ironflows, nodeCeiling, koaPort, betterSse, nchan, nodeJwt];
 // The PostgreSQL scenarios' targets: the store as built, and with --compare-store its baseline.
 const postgresTargets = [
+  ...(buildDir
+    ? [ironflowPostgresWith(`ironflow (PostgreSQL, ${buildLabel})`, null, buildPackages(buildDir))]
+    : []),
   ...(args['compare-store']
     ? args['compare-store'].split(',').map((pair) => {
         const [label, dir] = pair.split('=');

@@ -14,11 +14,14 @@ export const databaseUrl = () => process.env.IRONFLOW_TEST_DATABASE_URL || proce
  * schema first. With `storeDist`, `@ironflow/store` is loaded from that build (a before/after
  * comparison of the PostgreSQL log in one run).
  */
-export function ironflowPostgresWith(name, storeDist) {
+export function ironflowPostgresWith(name, storeDist, overrides = null) {
+  const packages = overrides ?? (storeDist ? { '@ironflow/store': storeDist } : null);
   return {
     name,
-    description: storeDist
-      ? `createApp + the PostgreSQL event log of the @ironflow/store build in ${storeDist}`
+    description: packages
+      ? `createApp + the PostgreSQL event log, with ${Object.entries(packages)
+          .map(([pkg, dir]) => `${pkg} from ${dir}`)
+          .join(', ')}`
       : 'createApp + the store’s PostgreSQL event log in a child process',
     available: () => (databaseUrl() ? null : 'no IRONFLOW_TEST_DATABASE_URL or DATABASE_URL set'),
     async start({ schema = 'ironflow_bench', fresh = false } = {}) {

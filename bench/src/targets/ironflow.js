@@ -22,12 +22,16 @@ export const ironflow = ironflowWith('ironflow', null);
  * The same server with `@ironflow/api` loaded from another build (`apiDist`), to compare two
  * builds of the hub in one run.
  */
-export function ironflowWith(name, apiDist) {
+export function ironflowWith(name, apiDist, overrides = null) {
   return {
     name,
-    description: apiDist
-      ? `built apps/server with @ironflow/api from ${apiDist}`
-      : 'built apps/server (Koa app, hub, in-memory log), ingest route, one user per client',
+    description: overrides
+      ? `built apps/server with ${Object.entries(overrides)
+          .map(([pkg, dir]) => `${pkg} from ${dir}`)
+          .join(', ')}`
+      : apiDist
+        ? `built apps/server with @ironflow/api from ${apiDist}`
+        : 'built apps/server (Koa app, hub, in-memory log), ingest route, one user per client',
     available: () => (existsSync(MAIN) ? null : 'apps/server/dist/main.js missing: run `pnpm run build`'),
     async start() {
       const port = await freePort();
@@ -40,9 +44,10 @@ export function ironflowWith(name, apiDist) {
           LOG_LEVEL: 'warn',
           IRONFLOW_ENV: 'development',
           ...(apiDist ? { IRONFLOW_BENCH_API_DIST: apiDist } : {}),
+          ...(overrides ? { IRONFLOW_BENCH_OVERRIDES: JSON.stringify(overrides) } : {}),
         },
         () => waitHealthy(port),
-        [...(apiDist ? ['--import', OVERRIDE] : []), ...profileArgs()],
+        [...(apiDist || overrides ? ['--import', OVERRIDE] : []), ...profileArgs()],
       );
       return ironflowSession(server);
     },
