@@ -13,6 +13,13 @@ if (!out || parts.length === 0) {
 }
 const dir = new URL('../results/', import.meta.url);
 const loaded = parts.map((part) => JSON.parse(readFileSync(new URL(`${part}.json`, dir), 'utf8')));
+// A scenario measured again in a later part replaces its earlier results.
+for (const [i, data] of loaded.entries()) {
+  const later = new Set(loaded.slice(i + 1).flatMap((d) => d.scenarios.map((s) => s.id)));
+  data.results = data.results.filter((r) => !later.has(r.scenario));
+  data.medians = data.medians.filter((m) => !later.has(m.scenario));
+  data.scenarios = data.scenarios.filter((s) => !later.has(s.id));
+}
 const union = (pick, key) => {
   const seen = new Map();
   for (const data of loaded) for (const item of pick(data) ?? []) seen.set(key(item), item);

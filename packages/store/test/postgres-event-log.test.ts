@@ -102,7 +102,7 @@ describe.skipIf(skipPostgres)('PostgreSQL event log', () => {
     }
     // The first append went alone; the 15 that came while it was in flight shared one commit.
     const { rows } = await adminPool().query(
-      `SELECT count(DISTINCT appended_at)::int AS commits FROM "${schema}".ironflow_events`,
+      `SELECT count(DISTINCT xmin::text)::int AS commits FROM "${schema}".ironflow_events`,
     );
     expect(rows[0].commits).toBe(2);
     // Another instance's tail still delivers them as 16 batches, not as one.
