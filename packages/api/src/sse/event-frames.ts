@@ -20,9 +20,12 @@ export function preambleFrame(retryMs: number): Buffer {
  * to split or check on this hot path. The frame tests hold both to the same output.
  */
 export function eventFrame(stored: StoredEvent): Buffer {
-  return Buffer.from(
-    `id: ${stored.cursor}\nevent: ${stored.event.type}\ndata: ${escapeLineSeparators(stored.json)}\n\n`,
-  );
+  return Buffer.from(eventFrameText(stored));
+}
+
+/** The text of {@link eventFrame}, for replay, which joins many frames into one write. */
+export function eventFrameText(stored: StoredEvent): string {
+  return `id: ${stored.cursor}\nevent: ${stored.event.type}\ndata: ${escapeLineSeparators(stored.json)}\n\n`;
 }
 
 const LINE_SEPARATORS = /[\u2028\u2029]/g;

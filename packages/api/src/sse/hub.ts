@@ -4,8 +4,14 @@ import { type EventLog, formatCursor, type StoredEvent } from '@ironflow/store';
 import { serviceUnavailable, tooManyStreams, unavailableFor } from '../errors.js';
 import { type AppLogger, silentLogger } from '../logger.js';
 import { type CloseReason, Connection, type StreamSubscriber } from './connection.js';
-import { CREDENTIALS_EXPIRED, gapFrame, KEEP_ALIVE, preambleFrame } from './event-frames.js';
-import { FrameCache } from './frame-cache.js';
+import {
+  CREDENTIALS_EXPIRED,
+  eventFrame,
+  eventFrameText,
+  gapFrame,
+  KEEP_ALIVE,
+  preambleFrame,
+} from './event-frames.js';
 import { type HubMetrics, noHubMetrics } from './hub-metrics.js';
 import { type HubOptions, type HubSettings, resolveHubSettings } from './hub-options.js';
 import { type GapNotice, gapNotice, type ResumePlan } from './resume-plan.js';
@@ -58,10 +64,8 @@ export interface Hub {
  * shared timer's period (at most `tickMs`) its socket is released within docs/PROTOCOL.md's 5 seconds.
  */
 export const RELEASE_GRACE_MS = 2_000;
-/** Replay writes its frames in chunks of about this many bytes. */
-const REPLAY_CHUNK_BYTES = 16 * 1024;
-/** Bytes of recent event frames kept encoded for every stream to share (about 20,000 events). */
-const FRAME_CACHE_BYTES = 8 * 1024 * 1024;
+/** Replay writes its frames in chunks of about this many characters. */
+const REPLAY_CHUNK_CHARS = 16 * 1024;
 
 /**
  * Creates the fan-out hub.
@@ -89,7 +93,6 @@ class FanOutHub implements Hub {
   private readonly waitingBehind = new WeakMap<object, number>();
   private readonly streamsByUser = new Map<string, number>();
   private readonly live = new StreamIndex();
-  private readonly frames = new FrameCache(FRAME_CACHE_BYTES);
   private readonly timer: NodeJS.Timeout;
   private readonly detachFromLog: () => void;
   /** Highest seq the log's tail has handed to the hub. */
@@ -227,7 +230,7 @@ class FanOutHub implements Hub {
         if (userId !== null && !maySee(conn.subscriber, userId)) return;
         conn.lastSeq = stored.seq;
         if (frame === undefined) {
-          frame = this.frames.of(stored);
+          frame = eventFrame(stored);
           window.frames.push(frame);
           window.appendedAtMs ??= stored.appendedAtMs;
         }
@@ -309,20 +312,19 @@ class FanOutHub implements Hub {
         if (conn.closed) return;
         // Written in chunks of frames, not one write per event: in a resume storm thousands of
         // streams each replay a page at once.
-        let chunk: Buffer[] = [];
-        let bytes = 0;
+        let chunk = '';
+        let frames = 0;
         for (const [index, stored] of page.entries()) {
           conn.lastSeq = stored.seq;
           const userId = userIdOf(stored.event);
           if (userId === null || maySee(conn.subscriber, userId)) {
-            const frame = this.frames.of(stored);
-            chunk.push(frame);
-            bytes += frame.length;
+            chunk += eventFrameText(stored);
+            frames++;
           }
-          if (bytes < REPLAY_CHUNK_BYTES && index < page.length - 1) continue;
-          if (chunk.length > 0) this.sendReplayed(conn, Buffer.concat(chunk, bytes), chunk.length);
-          chunk = [];
-          bytes = 0;
+          if (chunk.length < REPLAY_CHUNK_CHARS && index < page.length - 1) continue;
+          if (frames > 0) this.sendReplayed(conn, chunk, frames);
+          chunk = '';
+          frames = 0;
           if (conn.bufferedBytes >= this.settings.replayPauseBytes) {
             await conn.drained();
             if (conn.closed) return;
@@ -344,7 +346,7 @@ class FanOutHub implements Hub {
     }
   }
 
-  private sendReplayed(conn: Connection, chunk: Buffer, frames: number): void {
+  private sendReplayed(conn: Connection, chunk: string, frames: number): void {
     conn.write(chunk, Date.now());
     conn.delivered += frames;
     this.metrics.delivered(frames);
