@@ -3,9 +3,9 @@ import { nowMs, runIds, statusEvent } from '../lib/events.js';
 import { sample } from '../lib/proc-stats.js';
 import { correctness, percentiles } from '../lib/round.js';
 import { openClients } from '../lib/stream-clients.js';
-import { databaseUrl, workerPublisher } from '../targets/ironflow-postgres.js';
+import { databaseUrl, dropSchema, ownName, workerPublisher } from '../targets/ironflow-postgres.js';
 
-const SCHEMA = 'ironflow_bench_s6';
+const SCHEMA = ownName('ironflow_bench_s6');
 
 /**
  * S6: PostgreSQL ingest under concurrent producers. Runs against the PostgreSQL targets only
@@ -114,5 +114,6 @@ async function ingestCase(target, { producers, batch, requests, listeners }, ctx
     await clients?.close();
     for (const server of servers.reverse()) await server.stop();
     await admin.end().catch(() => {});
+    await dropSchema(SCHEMA);
   }
 }

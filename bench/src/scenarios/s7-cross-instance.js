@@ -2,8 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { nowMs, runIds } from '../lib/events.js';
 import { deliveryRound, publishSequence } from '../lib/round.js';
 import { openClients } from '../lib/stream-clients.js';
+import { dropSchema, ownName } from '../targets/ironflow-postgres.js';
 
-const SCHEMA = 'ironflow_bench_s7';
+const SCHEMA = ownName('ironflow_bench_s7');
 
 /**
  * S7: cross-instance delivery on PostgreSQL. Instances A and B share a fresh schema; the clients
@@ -55,6 +56,7 @@ export default {
       await clients?.close();
       await b?.stop();
       await a.stop();
+      await dropSchema(SCHEMA);
     }
   },
 };

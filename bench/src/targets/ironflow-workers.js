@@ -4,10 +4,10 @@ import pg from 'pg';
 import { freePort, startNodeServer } from '../lib/node-server.js';
 import { childPids } from '../lib/proc-stats.js';
 import { ironflowSession, JWT_SECRET, WORKER_TOKEN } from './ironflow.js';
-import { databaseUrl } from './ironflow-postgres.js';
+import { databaseUrl, ownName } from './ironflow-postgres.js';
 
 const CLI = fileURLToPath(new URL('../../../apps/server/dist/cli.js', import.meta.url));
-const DATABASE = 'ironflow_bench_workers';
+const DATABASE = ownName('ironflow_bench_workers');
 
 /**
  * The built server as users run it on PostgreSQL, `ironflow serve --workers N` (N = 1: plain
@@ -60,7 +60,20 @@ export function ironflowWorkers(workers) {
         [],
         ['serve', ...(workers === 1 ? [] : ['--workers', String(workers)])],
       );
-      return ironflowSession({ ...server, pids: () => [server.child.pid, ...childPids(server.child.pid)] });
+      const session = ironflowSession({
+        ...server,
+        pids: () => [server.child.pid, ...childPids(server.child.pid)],
+      });
+      return {
+        ...session,
+        // The database is this invocation's own (ownName): dropped once its server stopped.
+        async stop() {
+          await session.stop();
+          const admin = new pg.Client({ connectionString: databaseUrl() });
+          await admin.connect();
+          await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`).finally(() => admin.end());
+        },
+      };
     },
   };
 }

@@ -2,8 +2,12 @@ import { StoreUnavailableError } from '../errors.js';
 
 // SQLSTATEs that mean "the database cannot serve us now", not "the statement is wrong":
 // class 08 (connection exception), 53300 too_many_connections, 57014 query_canceled (the
-// statement timeout), 57P01-57P03 (admin or crash shutdown, cannot connect now).
-const UNAVAILABLE_STATE = /^(08...|53300|57014|57P0[123])$/;
+// statement timeout), 57P01-57P03 (admin or crash shutdown, cannot connect now). Also 42P01
+// undefined_table and 3F000 invalid_schema_name: the schema was migrated before this instance
+// served anything, so a table or schema missing afterwards was dropped under it (a restore in
+// progress, another process recreating the schema: two bench runs sharing one did exactly that);
+// the database cannot serve the request now, which is a 503 to retry, not an internal error.
+const UNAVAILABLE_STATE = /^(08...|53300|57014|57P0[123]|42P01|3F000)$/;
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
