@@ -6,7 +6,7 @@ import { migrate } from './migrations.js';
 import { isValidSchemaName, schemaNames } from './names.js';
 import { type PostgresConnectionOptions, resolvePool } from './pool.js';
 import { createRevocationPoll } from './revocation-poll.js';
-import { unavailableAsStoreError } from './unavailable.js';
+import { queryReportingUnavailable } from './unavailable.js';
 
 /** Options of {@link createPostgresApiKeyStore}. */
 export interface PostgresApiKeyStoreOptions extends PostgresConnectionOptions {
@@ -74,9 +74,7 @@ export async function createPostgresApiKeyStore(
   }
   const { pool, release } = resolvePool('createPostgresApiKeyStore', options);
   const names = schemaNames(schema);
-  // A database that is down or slow surfaces as StoreUnavailableError (503 with Retry-After).
-  const query: typeof pool.query = ((text: string, values?: unknown[]) =>
-    unavailableAsStoreError(() => pool.query(text, values))) as typeof pool.query;
+  const query = queryReportingUnavailable(pool);
   try {
     await migrate(pool, names);
   } catch (error) {

@@ -3,7 +3,7 @@ import type { NewSession, RotationOutcome, SessionRotation, SessionStore } from 
 import { migrate } from './migrations.js';
 import { isValidSchemaName, schemaNames } from './names.js';
 import { type PostgresConnectionOptions, resolvePool } from './pool.js';
-import { unavailableAsStoreError } from './unavailable.js';
+import { queryReportingUnavailable } from './unavailable.js';
 
 /** Options of {@link createPostgresSessionStore}. */
 export interface PostgresSessionStoreOptions extends PostgresConnectionOptions {
@@ -44,9 +44,7 @@ export async function createPostgresSessionStore(
   }
   const { pool, release } = resolvePool('createPostgresSessionStore', options);
   const names = schemaNames(schema);
-  // A database that is down or slow surfaces as StoreUnavailableError (503 with Retry-After).
-  const query: typeof pool.query = ((text: string, values?: unknown[]) =>
-    unavailableAsStoreError(() => pool.query(text, values))) as typeof pool.query;
+  const query = queryReportingUnavailable(pool);
   try {
     await migrate(pool, names);
   } catch (error) {

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { StoreUnavailableError } from '../errors.js';
 
 // SQLSTATEs that mean "the database cannot serve us now", not "the statement is wrong":
@@ -37,6 +38,15 @@ export function isUnavailable(error: unknown): boolean {
 export function asStoreError(error: unknown): unknown {
   if (error instanceof StoreUnavailableError || !isUnavailable(error)) return error;
   return new StoreUnavailableError(undefined, { cause: error });
+}
+
+/**
+ * `pool.query` whose connection failures and timeouts surface as {@link StoreUnavailableError}
+ * (503 with Retry-After), for stores whose every statement goes through the pool.
+ */
+export function queryReportingUnavailable(pool: pg.Pool): pg.Pool['query'] {
+  return ((text: string, values?: unknown[]) =>
+    unavailableAsStoreError(() => pool.query(text, values))) as pg.Pool['query'];
 }
 
 /** Runs `operation`, turning connection failures and timeouts into {@link StoreUnavailableError}. */
