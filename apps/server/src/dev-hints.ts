@@ -12,6 +12,11 @@ export interface DevHintsInput {
   readonly cliCommand: string;
   /** A run id for the publish example. */
   readonly runId: string;
+  /**
+   * The certificate the server serves over TLS (`TLS_CERT_FILE`), or null for plain HTTP: curl is
+   * told to trust it, so the lines work with a development certificate curl does not know.
+   */
+  readonly caFile: string | null;
 }
 
 /** Quotes `value` for a POSIX shell, so a pasted line works whatever the token contains. */
@@ -24,7 +29,8 @@ function shellQuote(value: string): string {
  * fresh access token, and a publish command with the worker token.
  */
 export function formatDevHints(input: DevHintsInput): string {
-  const { url, accessToken, accessTtlSeconds, username, workerToken, cliCommand, runId } = input;
+  const { url, accessToken, accessTtlSeconds, username, workerToken, cliCommand, runId, caFile } = input;
+  const curl = caFile === null ? 'curl' : `curl --cacert ${shellQuote(caFile)}`;
   const minutes = Math.max(1, Math.round(accessTtlSeconds / 60));
   const event = JSON.stringify({ type: 'run_created', run_id: runId, workflow_name: 'deploy' });
   return [
@@ -32,10 +38,10 @@ export function formatDevHints(input: DevHintsInput): string {
     'ironflow is running in development mode; these credentials are for this machine only.',
     '',
     `Stream events (token for "${username}", admin, valid ${minutes} minutes; new one: ${cliCommand} token --user ${username} --admin):`,
-    `  curl -N -H "Authorization: Bearer ${accessToken}" ${url}/api/v1/events`,
+    `  ${curl} -N -H "Authorization: Bearer ${accessToken}" ${url}/api/v1/events`,
     '',
     'Publish an event (as a worker):',
-    `  curl -X POST -H ${shellQuote(`Authorization: Bearer ${workerToken}`)} -H 'content-type: application/json' -d ${shellQuote(event)} ${url}/api/v1/internal/events`,
+    `  ${curl} -X POST -H ${shellQuote(`Authorization: Bearer ${workerToken}`)} -H 'content-type: application/json' -d ${shellQuote(event)} ${url}/api/v1/internal/events`,
     '',
     '',
   ].join('\n');

@@ -31,6 +31,7 @@ function devHints(config: Config, url: string): string {
     workerToken: config.workerToken,
     cliCommand: `node ${path.relative(process.cwd(), cli) || cli}`,
     runId: randomUUID(),
+    caFile: config.tls?.certFile ?? null,
   });
 }
 

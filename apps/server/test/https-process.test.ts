@@ -123,6 +123,43 @@ describe('HTTPS with HTTP/2 and HTTP/1.1 on one port (built server)', () => {
     expect(parseNumbers(out.slice(out.indexOf('\r\n\r\n') + 4)).numbers).toEqual([1, 2, 3]);
   });
 
+  it("runs the development banner's curl commands as printed, trusting the self-signed certificate", async () => {
+    const bannerCurls = () =>
+      server
+        .stderr()
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line.startsWith('curl --cacert '));
+    await waitFor(() => bannerCurls().length === 2, 'the development banner', 10_000);
+    const [streamLine = '', publishLine = ''] = bannerCurls();
+    expect(streamLine).toContain(' -N ');
+    expect(publishLine).toContain(' -X POST ');
+    const stream: ChildProcess = spawn('sh', ['-c', streamLine]);
+    cleanups.push(() => stream.kill('SIGKILL'));
+    let out = '';
+    stream.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+    });
+    await waitFor(() => out.includes(': connected\n\n'), "the banner's stream command to connect", 10_000);
+    const published = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const publish = spawn('sh', ['-c', publishLine]);
+      let stdout = '';
+      publish.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+      });
+      publish.on('close', (code) => resolve({ code, stdout }));
+    });
+    expect(published.code).toBe(0);
+    expect(published.stdout).toContain('"last_id"');
+    const runId = /"run_id":"([0-9a-f-]+)"/.exec(publishLine)?.[1];
+    expect(runId).toBeDefined();
+    await waitFor(
+      () => out.includes(`"run_id":"${runId}"`),
+      "the banner's event on the banner's stream",
+      10_000,
+    );
+  });
+
   it('streams over HTTP/2 to undici (allowH2), five at once', async () => {
     const streams = await Promise.all(
       Array.from({ length: 5 }, () =>
