@@ -1,22 +1,15 @@
 import { Http2ServerResponse } from 'node:http2';
-import { type EventKindName, runIdOf, userIdOf } from '@ironflow/engine';
-import { type EventLog, formatCursor, type StoredEvent } from '@ironflow/store';
+import type { EventLog } from '@ironflow/store';
 import { serviceUnavailable, tooManyStreams, unavailableFor } from '../errors.js';
 import { type AppLogger, silentLogger } from '../logger.js';
 import { type CloseReason, Connection, type StreamSubscriber } from './connection.js';
-import {
-  CREDENTIALS_EXPIRED,
-  eventFrame,
-  eventFrameText,
-  gapFrame,
-  KEEP_ALIVE,
-  preambleFrame,
-} from './event-frames.js';
+import { CREDENTIALS_EXPIRED, KEEP_ALIVE, preambleFrame } from './event-frames.js';
 import { type HubMetrics, noHubMetrics } from './hub-metrics.js';
 import { type HubOptions, type HubSettings, resolveHubSettings } from './hub-options.js';
-import { type GapNotice, gapNotice, type ResumePlan } from './resume-plan.js';
+import { LiveFanOut } from './live-fan-out.js';
+import { type ReplayHost, replay, sendGap } from './replay.js';
+import type { ResumePlan } from './resume-plan.js';
 import { openStreamSink } from './stream-head.js';
-import { StreamIndex } from './stream-index.js';
 
 /** Counts of what the hub holds, to prove nothing outlives a connection. */
 export interface HubSnapshot {
@@ -64,8 +57,6 @@ export interface Hub {
  * shared timer's period (at most `tickMs`) its socket is released within docs/PROTOCOL.md's 5 seconds.
  */
 export const RELEASE_GRACE_MS = 2_000;
-/** Replay writes its frames in chunks of about this many characters. */
-const REPLAY_CHUNK_CHARS = 16 * 1024;
 
 /**
  * Creates the fan-out hub.
@@ -78,6 +69,11 @@ export function createHub(options: HubOptions): Hub {
   return new FanOutHub(options);
 }
 
+/**
+ * Owns the streams' lifecycle: admission (limits, pipelining, an unfollowed log), the shared
+ * timer (keep-alives, expiry, release), ending and releasing. Routing the tail is
+ * {@link LiveFanOut}'s job, catching up from the log {@link replay}'s.
+ */
 class FanOutHub implements Hub {
   private readonly log: EventLog;
   private readonly settings: HubSettings;
@@ -92,15 +88,10 @@ class FanOutHub implements Hub {
   /** Sockets with requests waiting behind an unfinished response, and how many. */
   private readonly waitingBehind = new WeakMap<object, number>();
   private readonly streamsByUser = new Map<string, number>();
-  private readonly live = new StreamIndex();
+  private readonly fanOut: LiveFanOut;
+  private readonly replayHost: ReplayHost;
   private readonly timer: NodeJS.Timeout;
   private readonly detachFromLog: () => void;
-  /** Highest seq the log's tail has handed to the hub. */
-  private dispatchedSeq: number;
-  /** What was routed since the last flush. */
-  private window = emptyWindow();
-  private flushScheduled = false;
-  private lastFlushMs = 0;
   private nextId = 1;
   private closing = false;
 
@@ -111,8 +102,22 @@ class FanOutHub implements Hub {
     this.metrics = options.metrics ?? noHubMetrics;
     this.preamble = preambleFrame(this.settings.retryMs);
 
-    this.dispatchedSeq = this.log.bounds().headSeq;
-    this.detachFromLog = this.log.subscribe((batch) => this.dispatch(batch));
+    const fanOut = new LiveFanOut(this.settings, this.metrics, this.log.bounds().headSeq, (conn) =>
+      this.end(conn, 'slow'),
+    );
+    this.fanOut = fanOut;
+    this.replayHost = {
+      log: this.log,
+      settings: this.settings,
+      metrics: this.metrics,
+      logger: this.logger,
+      get dispatchedSeq() {
+        return fanOut.dispatchedSeq;
+      },
+      goLive: (conn) => fanOut.add(conn),
+      end: (conn, reason) => this.end(conn, reason),
+    };
+    this.detachFromLog = this.log.subscribe((batch) => fanOut.dispatch(batch));
     this.timer = setInterval(() => this.tick(), this.settings.tickMs);
     this.timer.unref();
   }
@@ -149,11 +154,11 @@ class FanOutHub implements Hub {
     sink.on('close', () => this.release(conn));
 
     if (plan.afterSeq === null) {
-      if (plan.gap) this.writeGap(conn, plan.gap);
-      conn.lastSeq = this.dispatchedSeq;
-      this.goLive(conn);
+      if (plan.gap) sendGap(conn, plan.gap, this.metrics);
+      conn.lastSeq = this.fanOut.dispatchedSeq;
+      this.fanOut.add(conn);
     } else {
-      void this.replay(conn, plan.afterSeq, plan.gap);
+      void replay(this.replayHost, conn, plan.afterSeq, plan.gap);
     }
   }
 
@@ -173,7 +178,7 @@ class FanOutHub implements Hub {
       releasing,
       liveConnections: live,
       users: this.streamsByUser.size,
-      indexEntries: this.live.size,
+      indexEntries: this.fanOut.indexEntries,
     };
   }
 
@@ -212,155 +217,6 @@ class FanOutHub implements Hub {
     // client does not take the end within the grace.
     await Promise.all(released);
     clearInterval(this.timer);
-  }
-
-  /**
-   * Routes one appended batch from the log's tail: one frame per event, queued on every matching
-   * stream; the streams are written by the next flush.
-   */
-  private dispatch(batch: readonly StoredEvent[]): void {
-    const window = this.window;
-    for (const stored of batch) {
-      if (stored.seq <= this.dispatchedSeq) continue;
-      this.dispatchedSeq = stored.seq;
-      let frame: Buffer | undefined;
-      const userId = userIdOf(stored.event);
-      this.live.forEachMatch(runIdOf(stored.event), stored.event.type, (conn) => {
-        if (stored.seq <= conn.lastSeq) return; // already sent by this stream's replay
-        if (userId !== null && !maySee(conn.subscriber, userId)) return;
-        conn.lastSeq = stored.seq;
-        if (frame === undefined) {
-          frame = eventFrame(stored);
-          window.frames.push(frame);
-          window.appendedAtMs ??= stored.appendedAtMs;
-        }
-        if (conn.pending.length === 0) window.touched.push(conn);
-        conn.pending.push(frame);
-      });
-    }
-    if (window.touched.length > 0) this.scheduleFlush();
-  }
-
-  /**
-   * Flushes at once after a quiet spell, else `flushIntervalMs` after the last flush ended, so
-   * that under load each stream gets one write for everything appended in between.
-   */
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    const wait = this.lastFlushMs + this.settings.flushIntervalMs - Date.now();
-    if (wait <= 0) setImmediate(this.flush);
-    else setTimeout(this.flush, wait);
-  }
-
-  /** Writes every stream's queued frames: one write per stream. */
-  private readonly flush = (): void => {
-    this.flushScheduled = false;
-    const { touched, frames, appendedAtMs } = this.window;
-    this.window = emptyWindow();
-    const now = Date.now();
-    let delivered = 0;
-    // A stream's pending frames are an in-order subset of `frames`, so one that has as many has
-    // all of them: those streams share one joined buffer, built once.
-    let joined: Buffer | undefined;
-    for (const conn of touched) {
-      if (conn.closed) continue;
-      // Close rather than skip: the client reconnects with its cursor and catches up from the log.
-      if (conn.bufferedBytes > this.settings.maxBufferedBytes) {
-        conn.pending = [];
-        this.end(conn, 'slow');
-        continue;
-      }
-      delivered += conn.pending.length;
-      if (frames.length > 1 && conn.pending.length === frames.length) {
-        joined ??= Buffer.concat(frames);
-        conn.flushJoined(joined, now);
-      } else {
-        conn.flushPending(now);
-      }
-    }
-    this.lastFlushMs = Date.now();
-    this.metrics.delivered(delivered);
-    if (appendedAtMs !== undefined)
-      this.metrics.publishToSend(Math.max(0, this.lastFlushMs - appendedAtMs) / 1000);
-  };
-
-  /** Sends retained events after `afterSeq` in pages paced by the client, then joins the live tail. */
-  private async replay(conn: Connection, afterSeq: number, gap: GapNotice | null): Promise<void> {
-    const { kinds, runId } = conn.subscriber;
-    const kindList: EventKindName[] | undefined = kinds === null ? undefined : [...kinds];
-    const deliveredBefore = conn.delivered;
-    try {
-      if (gap) this.writeGap(conn, gap);
-      conn.lastSeq = afterSeq;
-      for (;;) {
-        const { oldestSeq, headSeq } = this.log.bounds();
-        if (oldestSeq !== null && oldestSeq > conn.lastSeq + 1) {
-          // Retention evicted events this stream had not reached yet: say so, never skip silently.
-          const requested = formatCursor(this.log.epoch, Math.max(conn.lastSeq, 1));
-          this.writeGap(conn, gapNotice(requested, formatCursor(this.log.epoch, oldestSeq - 1)));
-          conn.lastSeq = oldestSeq - 1;
-        }
-        const page = await this.log.read({
-          afterSeq: conn.lastSeq,
-          runId: runId ?? undefined,
-          kinds: kindList,
-          // Filtered in the read: a non-admin's replay costs what they may see (docs/PROTOCOL.md §3).
-          visibleTo: conn.subscriber.isAdmin ? undefined : conn.subscriber.userId,
-          limit: this.settings.replayPageSize,
-        });
-        if (conn.closed) return;
-        // Written in chunks of frames, not one write per event: in a resume storm thousands of
-        // streams each replay a page at once.
-        let chunk = '';
-        let frames = 0;
-        for (const [index, stored] of page.entries()) {
-          conn.lastSeq = stored.seq;
-          const userId = userIdOf(stored.event);
-          if (userId === null || maySee(conn.subscriber, userId)) {
-            chunk += eventFrameText(stored);
-            frames++;
-          }
-          if (chunk.length < REPLAY_CHUNK_CHARS && index < page.length - 1) continue;
-          if (frames > 0) this.sendReplayed(conn, chunk, frames);
-          chunk = '';
-          frames = 0;
-          if (conn.bufferedBytes >= this.settings.replayPauseBytes) {
-            await conn.drained();
-            if (conn.closed) return;
-          }
-        }
-        if (page.length < this.settings.replayPageSize) {
-          // The read saw every matching event up to the head it started from.
-          conn.lastSeq = Math.max(conn.lastSeq, headSeq);
-          if (conn.lastSeq >= this.dispatchedSeq) {
-            this.goLive(conn);
-            this.metrics.replayFinished(conn.delivered - deliveredBefore);
-            return;
-          }
-        }
-      }
-    } catch (error) {
-      this.logger.error({ err: error, stream: conn.id }, 'stream replay failed');
-      this.end(conn, 'error');
-    }
-  }
-
-  private sendReplayed(conn: Connection, chunk: string, frames: number): void {
-    conn.write(chunk, Date.now());
-    conn.delivered += frames;
-    this.metrics.delivered(frames);
-  }
-
-  private writeGap(conn: Connection, gap: GapNotice): void {
-    conn.write(gapFrame(gap), Date.now());
-    this.metrics.gapSent();
-  }
-
-  private goLive(conn: Connection): void {
-    if (conn.closed) return;
-    conn.live = true;
-    this.live.add(conn);
   }
 
   /**
@@ -432,8 +288,7 @@ class FanOutHub implements Hub {
     if (conn.closed) return;
     conn.closed = true;
     conn.pending = [];
-    if (conn.live) this.live.remove(conn);
-    conn.live = false;
+    this.fanOut.remove(conn);
     const userId = conn.subscriber.userId;
     this.metrics.streamClosed(reason);
     this.logger.info(
@@ -449,21 +304,5 @@ class FanOutHub implements Hub {
   }
 }
 
-/** Streams with queued frames, and those frames in log order, since the last flush. */
-interface FlushWindow {
-  readonly touched: Connection[];
-  readonly frames: Buffer[];
-  appendedAtMs: number | undefined;
-}
-
-function emptyWindow(): FlushWindow {
-  return { touched: [], frames: [], appendedAtMs: undefined };
-}
-
 /** A client resetting its HTTP/2 stream is a hang-up, seen through 'close'. */
 function ignoreStreamError(): void {}
-
-/** `user_*` events reach admins and the user they concern only (docs/PROTOCOL.md §3). */
-function maySee(subscriber: StreamSubscriber, userId: string): boolean {
-  return subscriber.isAdmin || subscriber.userId === userId;
-}

@@ -1,0 +1,131 @@
+import { runIdOf, userIdOf } from '@ironflow/engine';
+import type { StoredEvent } from '@ironflow/store';
+import type { Connection } from './connection.js';
+import { eventFrame } from './event-frames.js';
+import type { HubMetrics } from './hub-metrics.js';
+import type { HubSettings } from './hub-options.js';
+import { StreamIndex } from './stream-index.js';
+import { maySee } from './visibility.js';
+
+/**
+ * The live half of the hub: routes the log's ordered tail to the live streams that match, and
+ * writes what was routed in flush windows (one write per stream per window).
+ */
+export class LiveFanOut {
+  private readonly index = new StreamIndex();
+  /** Highest seq the log's tail has handed to the hub. */
+  dispatchedSeq: number;
+  /** What was routed since the last flush. */
+  private window = emptyWindow();
+  private flushScheduled = false;
+  private lastFlushMs = 0;
+
+  constructor(
+    private readonly settings: HubSettings,
+    private readonly metrics: HubMetrics,
+    headSeq: number,
+    /** Ends a stream whose client does not keep up (it resumes from the log with its cursor). */
+    private readonly endSlow: (conn: Connection) => void,
+  ) {
+    this.dispatchedSeq = headSeq;
+  }
+
+  /** Index entries held; zero once every stream has left. */
+  get indexEntries(): number {
+    return this.index.size;
+  }
+
+  /** From now on `conn` receives every matching event after its `lastSeq`. */
+  add(conn: Connection): void {
+    if (conn.closed) return;
+    conn.live = true;
+    this.index.add(conn);
+  }
+
+  remove(conn: Connection): void {
+    if (conn.live) this.index.remove(conn);
+    conn.live = false;
+  }
+
+  /**
+   * Routes one appended batch from the log's tail: one frame per event, queued on every matching
+   * stream; the streams are written by the next flush.
+   */
+  dispatch(batch: readonly StoredEvent[]): void {
+    const window = this.window;
+    for (const stored of batch) {
+      if (stored.seq <= this.dispatchedSeq) continue;
+      this.dispatchedSeq = stored.seq;
+      let frame: Buffer | undefined;
+      const userId = userIdOf(stored.event);
+      this.index.forEachMatch(runIdOf(stored.event), stored.event.type, (conn) => {
+        if (stored.seq <= conn.lastSeq) return; // already sent by this stream's replay
+        if (userId !== null && !maySee(conn.subscriber, userId)) return;
+        conn.lastSeq = stored.seq;
+        if (frame === undefined) {
+          frame = eventFrame(stored);
+          window.frames.push(frame);
+          window.appendedAtMs ??= stored.appendedAtMs;
+        }
+        if (conn.pending.length === 0) window.touched.push(conn);
+        conn.pending.push(frame);
+      });
+    }
+    if (window.touched.length > 0) this.scheduleFlush();
+  }
+
+  /**
+   * Flushes at once after a quiet spell, else `flushIntervalMs` after the last flush ended, so
+   * that under load each stream gets one write for everything appended in between.
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    const wait = this.lastFlushMs + this.settings.flushIntervalMs - Date.now();
+    if (wait <= 0) setImmediate(this.flush);
+    else setTimeout(this.flush, wait);
+  }
+
+  /** Writes every stream's queued frames: one write per stream. */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const { touched, frames, appendedAtMs } = this.window;
+    this.window = emptyWindow();
+    const now = Date.now();
+    let delivered = 0;
+    // A stream's pending frames are an in-order subset of `frames`, so one that has as many has
+    // all of them: those streams share one joined buffer, built once.
+    let joined: Buffer | undefined;
+    for (const conn of touched) {
+      if (conn.closed) continue;
+      // Close rather than skip: the client reconnects with its cursor and catches up from the log.
+      if (conn.bufferedBytes > this.settings.maxBufferedBytes) {
+        conn.pending = [];
+        this.endSlow(conn);
+        continue;
+      }
+      delivered += conn.pending.length;
+      if (frames.length > 1 && conn.pending.length === frames.length) {
+        joined ??= Buffer.concat(frames);
+        conn.flushJoined(joined, now);
+      } else {
+        conn.flushPending(now);
+      }
+    }
+    this.lastFlushMs = Date.now();
+    this.metrics.delivered(delivered);
+    if (appendedAtMs !== undefined)
+      this.metrics.publishToSend(Math.max(0, this.lastFlushMs - appendedAtMs) / 1000);
+  };
+}
+
+/** Streams with queued frames, and those frames in log order, since the last flush. */
+interface FlushWindow {
+  readonly touched: Connection[];
+  readonly frames: Buffer[];
+  appendedAtMs: number | undefined;
+}
+
+function emptyWindow(): FlushWindow {
+  return { touched: [], frames: [], appendedAtMs: undefined };
+}
