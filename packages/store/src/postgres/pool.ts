@@ -31,6 +31,25 @@ export interface ResolvedPool {
   readonly timeoutMs: number;
   /** Ends the pool if the backend created it; does nothing for a caller's pool. */
   release(): Promise<void>;
+  /**
+   * Runs the backend's start-up work (its migrations, first reads): if that fails the pool is
+   * released before the error propagates, so a backend that never opened holds no connection.
+   */
+  prepare<T>(setup: () => Promise<T>): Promise<T>;
+}
+
+function withPrepare(pool: Omit<ResolvedPool, 'prepare'>): ResolvedPool {
+  return {
+    ...pool,
+    async prepare(setup) {
+      try {
+        return await setup();
+      } catch (error) {
+        await pool.release();
+        throw error;
+      }
+    },
+  };
 }
 
 /** Checks the connection options of `factory` and returns the pool to use. */
@@ -48,7 +67,7 @@ export function resolvePool(factory: string, options: PostgresConnectionOptions)
   }
   if (pool !== undefined) {
     if (typeof pool.connect !== 'function') throw new TypeError(`${factory}: pool must be a pg.Pool`);
-    return { pool, timeoutMs, release: async () => {} };
+    return withPrepare({ pool, timeoutMs, release: async () => {} });
   }
   if (typeof connectionString !== 'string' || !/^postgres(ql)?:\/\//.test(connectionString)) {
     throw new TypeError(`${factory}: connectionString must be a postgres:// or postgresql:// URL`);
@@ -72,12 +91,12 @@ export function resolvePool(factory: string, options: PostgresConnectionOptions)
   // would crash the process. The pool drops the client and the next query opens a new one.
   own.on('error', () => {});
   let ended: Promise<void> | undefined;
-  return {
+  return withPrepare({
     pool: own,
     timeoutMs,
     release: () => {
       ended ??= own.end();
       return ended;
     },
-  };
+  });
 }

@@ -72,15 +72,10 @@ export async function createPostgresApiKeyStore(
       `createPostgresApiKeyStore: revocationPollMs must be an integer from 10 to 60000, got ${String(revocationPollMs)}`,
     );
   }
-  const { pool, release } = resolvePool('createPostgresApiKeyStore', options);
+  const { pool, release, prepare } = resolvePool('createPostgresApiKeyStore', options);
   const names = schemaNames(schema);
   const query = queryReportingUnavailable(pool);
-  try {
-    await migrate(pool, names);
-  } catch (error) {
-    await release();
-    throw error;
-  }
+  await prepare(() => migrate(pool, names));
   const poll = createRevocationPoll({ pool, names, periodMs: revocationPollMs, onError });
 
   return {

@@ -120,17 +120,13 @@ const reportBackground = (error: unknown, context: string) => {
  */
 export async function createPostgresEventLog(options: PostgresEventLogOptions): Promise<EventLog> {
   const settings = checkOptions(options);
-  const { pool, release, timeoutMs } = resolvePool('createPostgresEventLog', options);
+  const { pool, release, prepare, timeoutMs } = resolvePool('createPostgresEventLog', options);
   const names = schemaNames(settings.schema);
-  let epoch: string;
-  try {
+  const epoch = await prepare(async () => {
     await migrate(pool, names);
     const { rows } = await pool.query<{ epoch: string }>(`SELECT epoch FROM ${names.meta}`);
-    epoch = (rows[0] as { epoch: string }).epoch;
-  } catch (error) {
-    await release();
-    throw error;
-  }
+    return (rows[0] as { epoch: string }).epoch;
+  });
 
   // Cached so that bounds() can answer synchronously. headSeq only ever takes values that were
   // committed (own appends after their commit, rows the tail read, the head row as read).

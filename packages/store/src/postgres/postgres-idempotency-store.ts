@@ -71,14 +71,9 @@ export async function createPostgresIdempotencyStore(
   options: PostgresIdempotencyStoreOptions,
 ): Promise<IdempotencyStore> {
   const settings = checkOptions(options);
-  const { pool, release } = resolvePool('createPostgresIdempotencyStore', options);
+  const { pool, release, prepare } = resolvePool('createPostgresIdempotencyStore', options);
   const names = schemaNames(settings.schema);
-  try {
-    await migrate(pool, names);
-  } catch (error) {
-    await release();
-    throw error;
-  }
+  await prepare(() => migrate(pool, names));
 
   function lease(claim: KeyClaim): PostgresLease {
     return {

@@ -42,15 +42,10 @@ export async function createPostgresSessionStore(
       `createPostgresSessionStore: schema must match [a-z_][a-z0-9_]{0,62}, got ${JSON.stringify(schema)}`,
     );
   }
-  const { pool, release } = resolvePool('createPostgresSessionStore', options);
+  const { pool, release, prepare } = resolvePool('createPostgresSessionStore', options);
   const names = schemaNames(schema);
   const query = queryReportingUnavailable(pool);
-  try {
-    await migrate(pool, names);
-  } catch (error) {
-    await release();
-    throw error;
-  }
+  await prepare(() => migrate(pool, names));
   const table = names.sessions;
 
   return {

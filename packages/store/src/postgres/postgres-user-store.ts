@@ -52,14 +52,9 @@ export async function createPostgresUserStore(options: PostgresUserStoreOptions)
       `createPostgresUserStore: schema must match [a-z_][a-z0-9_]{0,62}, got ${JSON.stringify(schema)}`,
     );
   }
-  const { pool, release } = resolvePool('createPostgresUserStore', options);
+  const { pool, release, prepare } = resolvePool('createPostgresUserStore', options);
   const names = schemaNames(schema);
-  try {
-    await migrate(pool, names);
-  } catch (error) {
-    await release();
-    throw error;
-  }
+  await prepare(() => migrate(pool, names));
 
   async function findOne(where: string, value: string): Promise<User | null> {
     const { rows } = await unavailableAsStoreError(() =>
