@@ -9,6 +9,7 @@ import { adminUrl, freshDatabase, psql, startTcpFaultProxy, within } from '@iron
 import { JWT_SECRET, mainPath, repoRoot, WORKER_TOKEN } from '../reliability/support/harness.js';
 import { type SseMessage, SseReader } from '../reliability/support/sse-reader.js';
 import { accessToken } from './access-token.js';
+import { tallyDeliveries } from './delivery-tally.js';
 
 export interface FaultSoakOptions {
   readonly durationMs: number;
@@ -314,26 +315,11 @@ export async function runFaultSoak(options: FaultSoakOptions): Promise<FaultSoak
       })(),
     ).catch((error: unknown) => say(String(error)));
 
-    let lost = 0;
-    let lostAcknowledged = 0;
-    let duplicated = 0;
-    let outOfOrder = 0;
-    let mismatched = 0;
-    let deliveries = 0;
-    for (const [i, s] of subscribers.entries()) {
-      const want = expected[i] as number[];
-      const got = s.received;
-      deliveries += got.length;
-      const held = new Set(got);
-      duplicated += got.length - held.size;
-      for (const seq of want) {
-        if (held.has(seq)) continue;
-        lost++;
-        if (acknowledged.has(seq)) lostAcknowledged++;
-      }
-      for (let k = 1; k < got.length; k++) if ((got[k] as number) <= (got[k - 1] as number)) outOfOrder++;
-      if (got.length !== want.length || got.some((seq, k) => seq !== want[k])) mismatched++;
-    }
+    const { deliveries, lost, lostAcknowledged, duplicated, outOfOrder, mismatched } = tallyDeliveries(
+      expected,
+      subscribers.map((s) => s.received),
+      acknowledged,
+    );
     return {
       durationMs: options.durationMs,
       instances: options.instances,

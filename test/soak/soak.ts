@@ -21,13 +21,24 @@
 // Fault mode (fault-soak.ts), PostgreSQL through a TCP fault proxy (IRONFLOW_TEST_DATABASE_URL):
 //
 //   pnpm soak --faults --duration 120 [--instances 2] [--subscribers 200] [--drop-every 3] [--kill-every 20]
-import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { within } from '@ironflow/test-support';
-import { type HarnessedServer, startHarnessedServer, WORKER_TOKEN } from '../reliability/support/harness.js';
-import { type SseMessage, SseReader } from '../reliability/support/sse-reader.js';
+import { type HarnessedServer, startHarnessedServer } from '../reliability/support/harness.js';
 import { accessToken } from './access-token.js';
-import { runFaultSoak } from './fault-soak.js';
+import { tallyDeliveries } from './delivery-tally.js';
+import { ingest, metric, rssOf, socketBufferBound } from './server-probes.js';
+import { Subscriber, seqOf } from './soak-subscriber.js';
+import {
+  BULK_BATCH,
+  BULK_EVENT_CHARS,
+  BULK_USER,
+  bulkEvent,
+  event,
+  KINDS,
+  type Kind,
+  type Published,
+  RUNS,
+  random,
+} from './soak-traffic.js';
 
 export interface SoakOptions {
   readonly durationMs: number;
@@ -71,201 +82,7 @@ export interface SoakReport {
   readonly rssAfter: number;
 }
 
-const KINDS = ['run_created', 'step_completed', 'log_line', 'approval_granted'] as const;
-type Kind = (typeof KINDS)[number];
-/** The publishers' kinds and the bulk events' kind. */
-type PublishedKind = Kind | 'user_signed_in';
-const RUNS = Array.from({ length: 24 }, (_, i) => `0193a1f2-7c4e-7b21-9d3a-${String(i).padStart(12, '0')}`);
-const STEP = '0193a1f2-8000-7000-8000-000000000001';
-/** The user the stalled readers sign in as, and whom the bulk events concern. */
-const BULK_USER = '0193a1f2-0000-7000-8000-ffffffffffff';
-const BULK_EVENT_CHARS = 32 * 1024;
-/** 16 × 32 KiB: one post stays well under the 2 MiB ingest body limit. */
-const BULK_BATCH = 16;
-
-/** mulberry32: a small seeded generator, so a soak can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function event(kind: Kind, runId: string, n: number): Record<string, unknown> {
-  switch (kind) {
-    case 'run_created':
-      return { type: kind, run_id: runId, workflow_name: `soak-${n}` };
-    case 'step_completed':
-      return {
-        type: kind,
-        run_id: runId,
-        step_id: STEP,
-        step_name: 'build',
-        kind: 'shell',
-        duration_ms: n,
-        cost_usd: 0,
-      };
-    case 'log_line':
-      // Long lines fill the stalled readers' buffers faster.
-      return {
-        type: kind,
-        id: crypto.randomUUID(),
-        run_id: runId,
-        step_id: STEP,
-        step_name: 'build',
-        stream: 'stdout',
-        line: `${n} ${'x'.repeat(1500)}`,
-      };
-    case 'approval_granted':
-      return { type: kind, run_id: runId, approved_by: 'soak' };
-  }
-}
-
-function bulkEvent(n: number): Record<string, unknown> {
-  const name = `bulk-${n}-`;
-  return { type: 'user_signed_in', user_id: BULK_USER, username: name.padEnd(BULK_EVENT_CHARS, 'x') };
-}
-
-interface Published {
-  readonly seq: number;
-  readonly kind: PublishedKind;
-  readonly runId: string | null;
-  /** The user a `user_*` event concerns: only that user's streams receive it. */
-  readonly userId: string | null;
-}
-
 const SLOW_CLOSES = /^ironflow_sse_streams_closed_total\{reason="slow"\} (\d+)/m;
-const seqOf = (cursor: string) => Number(cursor.slice(cursor.lastIndexOf('-') + 1));
-
-async function ingest(
-  url: string,
-  events: readonly Record<string, unknown>[],
-): Promise<{ first: string; last: string }> {
-  const response = await fetch(`${url}/api/v1/internal/events`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${WORKER_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(events),
-  });
-  if (response.status !== 202)
-    throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
-  const { data } = (await response.json()) as { data: { first_id: string; last_id: string } };
-  return { first: data.first_id, last: data.last_id };
-}
-
-async function metric(url: string, pattern: RegExp): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(pattern.exec(text)?.[1] ?? 0);
-}
-
-/**
- * The most bytes a paused reader's loopback connection can hold before the server's writes queue
- * (the receive and send buffers' autotuning maxima, Linux), 64 MiB where /proc does not say.
- */
-function socketBufferBound(): number {
-  try {
-    const max = (name: string) =>
-      Number(readFileSync(`/proc/sys/net/ipv4/${name}`, 'utf8').trim().split(/\s+/)[2]);
-    const bound = max('tcp_rmem') + max('tcp_wmem');
-    return Number.isFinite(bound) && bound > 0 ? bound : 64 * 2 ** 20;
-  } catch {
-    return 64 * 2 ** 20;
-  }
-}
-
-/** The child's resident set from /proc (Linux), 0 where that is not available. */
-function rssOf(pid: number | undefined): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-  } catch {
-    return 0;
-  }
-}
-
-class Subscriber {
-  /** Seqs received, across connections (numbers, not cursors: a long soak delivers millions). */
-  readonly received: number[] = [];
-  reader: SseReader | undefined;
-  connects = 0;
-  gaps = 0;
-  foreignEpoch = 0;
-  stopped = false;
-  slow = false;
-  connectedAt = 0;
-
-  constructor(
-    readonly url: string,
-    readonly userId: string,
-    readonly token: string,
-    readonly runId: string | null,
-    readonly kinds: readonly PublishedKind[] | null,
-    readonly epoch: string,
-    readonly startSeq: number,
-  ) {}
-
-  matches(p: Published): boolean {
-    return (
-      (p.userId === null || p.userId === this.userId) &&
-      (this.runId === null || p.runId === this.runId) &&
-      (this.kinds === null || this.kinds.includes(p.kind))
-    );
-  }
-
-  get lastId(): string {
-    return `${this.epoch}-${String(this.received.at(-1) ?? this.startSeq).padStart(16, '0')}`;
-  }
-
-  async connect(): Promise<void> {
-    const query = new URLSearchParams();
-    if (this.runId !== null) query.set('run_id', this.runId);
-    if (this.kinds !== null) query.set('types', this.kinds.join(','));
-    // A gap message is a failure (a cursor fell out of the log); ids are kept as seqs.
-    const onMessage = (message: SseMessage) => {
-      if (message.event === 'gap') this.gaps++;
-      else if (message.id !== undefined) {
-        if (!message.id.startsWith(`${this.epoch}-`)) this.foreignEpoch++;
-        this.received.push(seqOf(message.id));
-      }
-    };
-    const reader = await SseReader.open(
-      `${this.url}/api/v1/events?${query}`,
-      { authorization: `Bearer ${this.token}`, 'last-event-id': this.lastId },
-      { keepData: false, onMessage },
-    );
-    if (reader.status !== 200) throw new Error(`stream answered ${reader.status}`);
-    this.connects++;
-    this.connectedAt = Date.now();
-    this.reader = reader;
-    void reader
-      .waitFor(() => reader.ended, 'the stream to end', 24 * 3600_000)
-      .then(
-        () => {
-          if (!this.stopped) void this.reconnectSoon();
-        },
-        () => {},
-      );
-  }
-
-  async reconnectSoon(): Promise<void> {
-    for (let attempt = 0; !this.stopped; attempt++) {
-      try {
-        await this.connect();
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      }
-    }
-  }
-
-  /** Drops the connection as a flaky network would; the end handler reconnects with the cursor. */
-  drop(): void {
-    this.reader?.close();
-  }
-}
 
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const say = options.log ?? (() => {});
@@ -449,21 +266,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     );
     peakRss = Math.max(peakRss, rssOf(pid));
 
-    let lost = 0;
-    let duplicated = 0;
-    let outOfOrder = 0;
-    let mismatched = 0;
-    let deliveries = 0;
-    subscribers.forEach((s, i) => {
-      const want = expected[i] as number[];
-      const got = s.received;
-      deliveries += got.length;
-      const gotSet = new Set(got);
-      duplicated += got.length - gotSet.size;
-      for (const seq of want) if (!gotSet.has(seq)) lost++;
-      for (let k = 1; k < got.length; k++) if ((got[k] as number) <= (got[k - 1] as number)) outOfOrder++;
-      if (got.length !== want.length || got.some((c, k) => c !== want[k])) mismatched++;
-    });
+    const { deliveries, lost, duplicated, outOfOrder, mismatched } = tallyDeliveries(
+      expected,
+      subscribers.map((s) => s.received),
+    );
     const reconnects = subscribers.reduce((sum, s) => sum + s.connects - 1, 0);
     const gaps = subscribers.reduce((sum, s) => sum + s.gaps + s.foreignEpoch, 0);
     const slowCloses = await slowCloseCount();
@@ -508,65 +314,4 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   } finally {
     await server.close().catch(() => server.child.kill('SIGKILL'));
   }
-}
-
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at === -1 ? undefined : process.argv[at + 1];
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${name} must be a number, got ${value}`);
-  return parsed;
-}
-
-const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-
-if (isMain && process.argv.includes('--faults')) {
-  const report = await runFaultSoak({
-    durationMs: flag('duration', 120) * 1000,
-    instances: flag('instances', 2),
-    subscribers: flag('subscribers', 200),
-    publishers: flag('publishers', 4),
-    dropEveryMs: flag('drop-every', 3) * 1000,
-    killEveryMs: flag('kill-every', 20) * 1000,
-    log: (line) => console.error(`[soak --faults] ${line}`),
-  });
-  console.log(JSON.stringify({ ...report, node: process.version }, null, 2));
-  console.error(
-    `[soak --faults] ${report.instances} instances, ${report.drops} connection drops, ${report.kills} SIGKILLs, ${report.eventsAcknowledged} events acknowledged (${report.eventsCommitted} committed), ${report.deliveries} deliveries, ${report.reconnects} reconnects: lost ${report.lost} (acknowledged ${report.lostAcknowledged}), duplicated ${report.duplicated}, out of order ${report.outOfOrder}, gaps ${report.gaps}`,
-  );
-  const ok =
-    report.lost === 0 &&
-    report.duplicated === 0 &&
-    report.outOfOrder === 0 &&
-    report.gaps === 0 &&
-    report.mismatchedSubscribers === 0;
-  process.exit(ok ? 0 : 1);
-} else if (isMain) {
-  const options: SoakOptions = {
-    durationMs: flag('duration', 60) * 1000,
-    subscribers: flag('subscribers', 1000),
-    publishers: flag('publishers', 4),
-    slowReaders: flag('slow', 10),
-    seed: flag('seed', 1),
-    historyLimit: flag('history', 20_000),
-    pauseMs: flag('pause', 15),
-    slowBulkBytes: flag('slow-bulk', 64) * 2 ** 20,
-    log: (line) => console.error(`[soak] ${line}`),
-  };
-  const started = Date.now();
-  const report = await runSoak(options);
-  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-  console.log(JSON.stringify({ ...report, wallMs: Date.now() - started, node: process.version }, null, 2));
-  console.error(
-    `[soak] ${report.subscribers} subscribers, ${report.eventsPublished} events (${report.bulkEvents} bulk), ${report.deliveries} deliveries, ${report.reconnects} reconnects (${report.slowCloses} slow closes in ${report.stallRounds} stall rounds), lost ${report.lost}, duplicated ${report.duplicated}, out of order ${report.outOfOrder}, gaps ${report.gaps}; heap ${mib(report.heapBefore)} → ${mib(report.heapAfter)}; RSS ${mib(report.rssBefore)}, peak ${mib(report.rssPeak)}, after ${mib(report.rssAfter)}`,
-  );
-  const ok =
-    report.lost === 0 &&
-    report.duplicated === 0 &&
-    report.outOfOrder === 0 &&
-    report.gaps === 0 &&
-    report.mismatchedSubscribers === 0 &&
-    report.heapAfter <= report.heapBefore * 1.1;
-  process.exit(ok ? 0 : 1);
 }
