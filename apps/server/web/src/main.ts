@@ -2,20 +2,21 @@
 // event detail panel, the view kept in the address bar.
 // First, before any module builds a zod schema:
 import './zod-without-eval.js';
-import { EVENT_KINDS, validateEvent } from '@ironflow/engine';
+import { validateEvent } from '@ironflow/engine';
 import { fetchSession, refreshSession, type SessionUser, signOut } from './api.js';
 import { wireAuthForms } from './auth-forms.js';
 import { byId } from './dom.js';
+import { wireEventListInput } from './event-list-input.js';
 import { EventPanel } from './event-panel.js';
 import { fetchRunLogs } from './fetch-run-logs.js';
+import { wireFilterForm } from './filter-form.js';
 import { findLinkedEvent } from './find-linked-event.js';
 import { zoneLabel } from './format-time.js';
-import { createKindBoxes } from './kind-boxes.js';
 import { LiveState } from './live-state.js';
 import type { GapNotice } from './parse-message.js';
 import { Renderer } from './renderer.js';
 import { type ConnectionState, EventStream, type StreamFilters } from './stream.js';
-import { isRunId, readViewState, rememberedEvent, writeViewState } from './url-state.js';
+import { readViewState, rememberedEvent, writeViewState } from './url-state.js';
 
 const CONNECTION_TEXT: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
@@ -99,14 +100,23 @@ const panel = new EventPanel(() => saveView());
 byId('console', HTMLOListElement).tabIndex = 0;
 ui.eventsHint.textContent = `newest first · times in ${zoneLabel()}`;
 
-const kindBoxes = createKindBoxes(ui.kindBoxes);
+const filterForm = wireFilterForm(
+  {
+    form: ui.filters,
+    runInput: ui.filterRun,
+    error: ui.filterError,
+    kindBoxes: ui.kindBoxes,
+    allKinds: ui.kindsAll,
+    noKinds: ui.kindsNone,
+  },
+  applyFilters,
+);
 
 let signedIn: SessionUser | null = null;
 // The view as the address bar had it when the page loaded: restored once, at the first sign-in.
 const linked = readViewState(location.search);
 let filters: StreamFilters = { runId: linked.filterRun, types: linked.types };
-ui.filterRun.value = linked.filterRun ?? '';
-if (linked.types.length > 0) for (const [kind, box] of kindBoxes) box.checked = linked.types.includes(kind);
+filterForm.show(filters);
 let pendingLink = linked;
 
 function saveView(): void {
@@ -222,15 +232,6 @@ async function openLinkedEvent(cursor: string, user: SessionUser): Promise<void>
   saveView();
 }
 
-function readFilters(): StreamFilters | string {
-  const runId = ui.filterRun.value.trim().toLowerCase();
-  if (runId !== '' && !isRunId(runId))
-    return `"${runId}" is not a run id (a UUID such as 0b7e3f8c-3c2a-4c1e-9a57-6f1d2b9a4e10).`;
-  const types = EVENT_KINDS.filter((kind) => kindBoxes.get(kind)?.checked);
-  if (types.length === 0) return 'Choose at least one kind.';
-  return { runId: runId === '' ? null : runId, types: types.length === EVENT_KINDS.length ? [] : types };
-}
-
 function applyFilters(next: StreamFilters): void {
   filters = next;
   state.clear();
@@ -239,23 +240,6 @@ function applyFilters(next: StreamFilters): void {
   renderer.schedule();
   saveView();
   openStream();
-}
-
-ui.filters.addEventListener('submit', (submit) => {
-  submit.preventDefault();
-  const next = readFilters();
-  ui.filterError.textContent = typeof next === 'string' ? `Error: ${next}` : '';
-  ui.filterRun.toggleAttribute('aria-invalid', typeof next === 'string');
-  if (typeof next !== 'string') applyFilters(next);
-});
-
-for (const [button, checked] of [
-  [ui.kindsAll, true],
-  [ui.kindsNone, false],
-] as const) {
-  button.addEventListener('click', () => {
-    for (const box of kindBoxes.values()) box.checked = checked;
-  });
 }
 
 ui.pause.addEventListener('click', () => {
@@ -281,31 +265,14 @@ ui.gapDismiss.addEventListener('click', () => {
 ui.consoleFilter.addEventListener('click', () => {
   const runId = renderer.selectedRun;
   if (runId === null) return;
-  ui.filterRun.value = runId;
-  ui.filters.requestSubmit();
+  filterForm.submitRun(runId);
 });
 
-// One listener for every row: a click, Enter or Space on a row's button opens its details.
-ui.events.addEventListener('click', (click) => {
-  const button = (click.target as Element).closest('button.event');
-  const cursor = button?.parentElement?.dataset.cursor;
-  if (!(button instanceof HTMLButtonElement) || cursor === undefined) return;
+wireEventListInput(ui.events, (cursor, button) => {
   const received = state.find(cursor);
   if (received === undefined) return;
   panel.open({ cursor, event: received.event }, button);
   saveView();
-});
-
-// Up and down move between rows, as in any list.
-ui.events.addEventListener('keydown', (key) => {
-  if (key.key !== 'ArrowDown' && key.key !== 'ArrowUp') return;
-  const row = (key.target as Element).closest('li');
-  const next = key.key === 'ArrowDown' ? row?.nextElementSibling : row?.previousElementSibling;
-  const button = next?.querySelector('button');
-  if (button instanceof HTMLButtonElement) {
-    key.preventDefault();
-    button.focus();
-  }
 });
 
 wireAuthForms(
