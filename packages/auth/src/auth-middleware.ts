@@ -1,14 +1,12 @@
 import type { Middleware } from 'koa';
-import koaJwt from 'koa-jwt';
 import { isApiKey } from './api-key.js';
 import type { ApiKeyScope, ApiKeyVerifier } from './api-key-verifier.js';
 import { assertSecret } from './assert-secret.js';
-import { type AuthState, type Credential, credentialOfKey } from './auth-state.js';
+import { type AuthState, credentialOfKey } from './auth-state.js';
 import { InvalidTokenError, MissingTokenError } from './errors.js';
-import { hmacKey } from './hmac-key.js';
 import { readAccessToken } from './read-access-token.js';
 import { readBearerToken } from './read-bearer-token.js';
-import { type AccessClaims, checkTokenClaims } from './token-claims.js';
+import { createTokenService } from './token-service.js';
 
 /** Options of {@link createAuthMiddleware}. */
 export interface AuthMiddlewareOptions {
@@ -19,12 +17,6 @@ export interface AuthMiddlewareOptions {
    * key without the scope, a key is `INVALID_TOKEN`.
    */
   readonly apiKeys?: { readonly verifier: ApiKeyVerifier; readonly scope: ApiKeyScope };
-}
-
-/** The parts of `ctx.state` koa-jwt reads or writes besides `user`. */
-interface KoaJwtState {
-  secret?: unknown;
-  jwtOriginalError?: unknown;
 }
 
 /**
@@ -39,7 +31,8 @@ interface KoaJwtState {
  * bad token, including a bad cookie next to a good header), each with `status` 401, `code`,
  * `expose: true` and docs/PROTOCOL.md message, for the app's error middleware to render.
  *
- * Built on koa-jwt with `passthrough`, so its own 401s (generic message, plain text) never escape.
+ * The token is checked by the token service's `verify`, synchronously: no promise chain per
+ * request (koa-jwt's secret resolution cost more than the HMAC on every stream open).
  *
  * @example
  * ```ts
@@ -57,25 +50,7 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
     'pass JWT_SECRET, the secret the tokens are signed with',
   );
 
-  const jwt = koaJwt({
-    // koa-jwt hands the key to jsonwebtoken as is; its types predate KeyObject.
-    secret: hmacKey(secret) as unknown as Buffer,
-    algorithms: ['HS256'],
-    passthrough: true,
-    // Runs before koa-jwt's own resolvers and always decides: it returns a token or throws, so
-    // koa-jwt never falls back to its header parser (which throws its own 401 on odd headers).
-    getToken(ctx) {
-      const token = readAccessToken(ctx);
-      if (!token) throw new MissingTokenError();
-      return token;
-    },
-    // koa-jwt checks signature, algorithm and an `exp` that is present; this adds `exp` being
-    // required, every claim and `typ: access`. A throw here lands in `jwtOriginalError`.
-    async isRevoked(_ctx, decoded) {
-      checkTokenClaims(decoded, 'access');
-      return false;
-    },
-  });
+  const tokens = createTokenService({ secret });
 
   return async function authenticate(ctx, next) {
     const bearer = readBearerToken(ctx.get('Authorization'));
@@ -93,26 +68,18 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
       ctx.state.credential = credentialOfKey(principal);
       return next();
     }
-    const state = ctx.state as AuthState & KoaJwtState;
-    // koa-jwt prefers `ctx.state.secret` over the configured secret; refuse rather than let other
-    // code silently swap the key.
-    if (state.secret !== undefined) {
-      throw new Error('createAuthMiddleware: ctx.state.secret is set; koa-jwt would verify with it');
+    // Only the configured secret verifies tokens: a `ctx.state.secret` set by other code (which
+    // koa-jwt, used here before, would have verified with) is a bug, refused rather than ignored.
+    if ((ctx.state as { secret?: unknown }).secret !== undefined) {
+      throw new Error(
+        'createAuthMiddleware: ctx.state.secret is set; only the configured secret verifies tokens',
+      );
     }
-    delete state.jwtOriginalError;
-    await jwt(ctx, async () => {
-      const failure = state.jwtOriginalError;
-      if (failure !== undefined) {
-        delete state.jwtOriginalError;
-        throw new InvalidTokenError({ cause: failure });
-      }
-      const claims = state.user as AccessClaims;
-      state.credential = {
-        kind: 'token',
-        id: `user:${claims.user_id}`,
-        expiresAtMs: claims.exp * 1000,
-      } satisfies Credential;
-      await next();
-    });
+    const token = readAccessToken(ctx);
+    if (!token) throw new MissingTokenError();
+    const claims = tokens.verify(token, 'access');
+    ctx.state.user = claims;
+    ctx.state.credential = { kind: 'token', id: `user:${claims.user_id}`, expiresAtMs: claims.exp * 1000 };
+    await next();
   };
 }
