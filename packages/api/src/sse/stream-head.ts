@@ -69,7 +69,19 @@ function takeHttp1Head(res: ServerResponse): Buffer {
   return Buffer.from(head, 'latin1');
 }
 
+/** Header names already written in title case; the app sets the same few on every stream. */
+const titleCased = new Map<string, string>();
+/** Bounds the cache in case some middleware sets names that vary per request. */
+const MAX_TITLE_CASED = 256;
+
 /** `x-request-id` → `X-Request-Id`: Node hands the names back in lowercase. */
 function titleCase(name: string): string {
-  return name.replace(/(^|-)([a-z])/g, (_match, dash: string, letter: string) => dash + letter.toUpperCase());
+  let written = titleCased.get(name);
+  if (written !== undefined) return written;
+  written = name.replace(
+    /(^|-)([a-z])/g,
+    (_match, dash: string, letter: string) => dash + letter.toUpperCase(),
+  );
+  if (titleCased.size < MAX_TITLE_CASED) titleCased.set(name, written);
+  return written;
 }
