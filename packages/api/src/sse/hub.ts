@@ -8,6 +8,7 @@ import { type HubMetrics, noHubMetrics } from './hub-metrics.js';
 import { type HubOptions, type HubSettings, resolveHubSettings } from './hub-options.js';
 import { LiveFanOut } from './live-fan-out.js';
 import { type ReplayHost, replay, sendGap } from './replay.js';
+import { SharedReplayChunks } from './replay-chunks.js';
 import type { ResumePlan } from './resume-plan.js';
 import { openStreamSink } from './stream-head.js';
 
@@ -111,6 +112,7 @@ class FanOutHub implements Hub {
       settings: this.settings,
       metrics: this.metrics,
       logger: this.logger,
+      chunks: new SharedReplayChunks(),
       get dispatchedSeq() {
         return fanOut.dispatchedSeq;
       },
@@ -235,6 +237,7 @@ class FanOutHub implements Hub {
    */
   private tick(): void {
     const now = Date.now();
+    this.replayHost.chunks.evict(now);
     // A stream of an instance that does not follow the log would silently receive nothing.
     const unfollowed = this.unfollowedReason(now);
     let ended = 0;

@@ -1,15 +1,13 @@
-import { type EventKindName, userIdOf } from '@ironflow/engine';
-import { type EventLog, formatCursor } from '@ironflow/store';
+import { userIdOf } from '@ironflow/engine';
+import { type EventLog, formatCursor, type StoredEvent } from '@ironflow/store';
 import type { AppLogger } from '../logger.js';
 import type { CloseReason, Connection } from './connection.js';
 import { eventFrameText, gapFrame } from './event-frames.js';
 import type { HubMetrics } from './hub-metrics.js';
 import type { HubSettings } from './hub-options.js';
+import { REPLAY_CHUNK_CHARS, type SharedReplayChunks } from './replay-chunks.js';
 import { type GapNotice, gapNotice } from './resume-plan.js';
 import { maySee } from './visibility.js';
-
-/** Replay writes its frames in chunks of about this many characters. */
-const REPLAY_CHUNK_CHARS = 16 * 1024;
 
 /** What a replay needs from the hub. */
 export interface ReplayHost {
@@ -17,6 +15,8 @@ export interface ReplayHost {
   readonly settings: HubSettings;
   readonly metrics: HubMetrics;
   readonly logger: AppLogger;
+  /** Encoded pages shared by streams replaying the same events. */
+  readonly chunks: SharedReplayChunks;
   /** Highest seq the hub's live fan-out has routed: a stream past it may go live. */
   readonly dispatchedSeq: number;
   goLive(conn: Connection): void;
@@ -41,52 +41,23 @@ export async function replay(
   gap: GapNotice | null,
 ): Promise<void> {
   const { log, settings, metrics } = host;
-  const { kinds, runId } = conn.subscriber;
-  const kindList: EventKindName[] | undefined = kinds === null ? undefined : [...kinds];
   const deliveredBefore = conn.delivered;
   try {
     if (gap) sendGap(conn, gap, metrics);
     conn.lastSeq = afterSeq;
     for (;;) {
-      const { oldestSeq, headSeq } = log.bounds();
+      const { oldestSeq } = log.bounds();
       if (oldestSeq !== null && oldestSeq > conn.lastSeq + 1) {
         // Retention evicted events this stream had not reached yet: say so, never skip silently.
         const requested = formatCursor(log.epoch, Math.max(conn.lastSeq, 1));
         sendGap(conn, gapNotice(requested, formatCursor(log.epoch, oldestSeq - 1)), metrics);
         conn.lastSeq = oldestSeq - 1;
       }
-      const page = await log.read({
-        afterSeq: conn.lastSeq,
-        runId: runId ?? undefined,
-        kinds: kindList,
-        // Filtered in the read: a non-admin's replay costs what they may see (docs/PROTOCOL.md §3).
-        visibleTo: conn.subscriber.isAdmin ? undefined : conn.subscriber.userId,
-        limit: settings.replayPageSize,
-      });
-      if (conn.closed) return;
-      // Written in chunks of frames, not one write per event: in a resume storm thousands of
-      // streams each replay a page at once.
-      let chunk = '';
-      let frames = 0;
-      for (const [index, stored] of page.entries()) {
-        conn.lastSeq = stored.seq;
-        const userId = userIdOf(stored.event);
-        if (userId === null || maySee(conn.subscriber, userId)) {
-          chunk += eventFrameText(stored);
-          frames++;
-        }
-        if (chunk.length < REPLAY_CHUNK_CHARS && index < page.length - 1) continue;
-        if (frames > 0) sendReplayed(conn, chunk, frames, metrics);
-        chunk = '';
-        frames = 0;
-        if (conn.bufferedBytes >= settings.replayPauseBytes) {
-          await conn.drained();
-          if (conn.closed) return;
-        }
-      }
+      const page = await replayPage(host, conn);
+      if (page === null) return;
       if (page.length < settings.replayPageSize) {
         // The read saw every matching event up to the head it started from.
-        conn.lastSeq = Math.max(conn.lastSeq, headSeq);
+        conn.lastSeq = Math.max(conn.lastSeq, page.headSeq);
         if (conn.lastSeq >= host.dispatchedSeq) {
           host.goLive(conn);
           metrics.replayFinished(conn.delivered - deliveredBefore);
@@ -100,7 +71,78 @@ export async function replay(
   }
 }
 
-function sendReplayed(conn: Connection, chunk: string, frames: number, metrics: HubMetrics): void {
+/** What a replayed page was: its size, and the head the read started from. */
+interface PageSent {
+  readonly length: number;
+  readonly headSeq: number;
+}
+
+/**
+ * Reads the page after the stream's `lastSeq` as its user and writes it: the shared encoded
+ * chunks when the stream may see the whole page, else its own chunks. Null when the stream
+ * closed meanwhile.
+ */
+async function replayPage(host: ReplayHost, conn: Connection): Promise<PageSent | null> {
+  const { log, settings, metrics } = host;
+  const { subscriber } = conn;
+  const { headSeq } = log.bounds();
+  const afterSeq = conn.lastSeq;
+  const page = await log.read({
+    afterSeq,
+    runId: subscriber.runId ?? undefined,
+    kinds: subscriber.kinds === null ? undefined : [...subscriber.kinds],
+    // Filtered in the read: a non-admin's replay costs what they may see (docs/PROTOCOL.md §3).
+    visibleTo: subscriber.isAdmin ? undefined : subscriber.userId,
+    limit: settings.replayPageSize,
+  });
+  if (conn.closed) return null;
+  const shared = host.chunks.chunksOf(page, afterSeq, subscriber, subscriber.isAdmin, Date.now());
+  if (shared === null)
+    return (await replayOwnChunks(host, conn, page)) ? { length: page.length, headSeq } : null;
+  for (const chunk of shared) {
+    conn.lastSeq = chunk.lastSeq;
+    sendReplayed(conn, chunk.bytes, chunk.frames, metrics);
+    if (!(await paced(host, conn))) return null;
+  }
+  return { length: page.length, headSeq };
+}
+
+/**
+ * Writes a page with events the stream may not see, skipping those, in chunks of frames (not one
+ * write per event: in a resume storm thousands of streams each replay a page at once). False if
+ * the stream closed meanwhile.
+ */
+async function replayOwnChunks(
+  host: ReplayHost,
+  conn: Connection,
+  page: readonly StoredEvent[],
+): Promise<boolean> {
+  let chunk = '';
+  let frames = 0;
+  for (const [index, stored] of page.entries()) {
+    conn.lastSeq = stored.seq;
+    const eventUser = userIdOf(stored.event);
+    if (eventUser === null || maySee(conn.subscriber, eventUser)) {
+      chunk += eventFrameText(stored);
+      frames++;
+    }
+    if (chunk.length < REPLAY_CHUNK_CHARS && index < page.length - 1) continue;
+    if (frames > 0) sendReplayed(conn, chunk, frames, host.metrics);
+    chunk = '';
+    frames = 0;
+    if (!(await paced(host, conn))) return false;
+  }
+  return true;
+}
+
+/** Waits for the client to read what is buffered past the pause mark; false if it closed. */
+async function paced(host: ReplayHost, conn: Connection): Promise<boolean> {
+  if (conn.bufferedBytes < host.settings.replayPauseBytes) return true;
+  await conn.drained();
+  return !conn.closed;
+}
+
+function sendReplayed(conn: Connection, chunk: string | Buffer, frames: number, metrics: HubMetrics): void {
   conn.write(chunk, Date.now());
   conn.delivered += frames;
   metrics.delivered(frames);
