@@ -10,6 +10,42 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+
+/** The number written by the two digits at `at` (both known to be digits). */
+const twoDigits = (text: string, at: number): number =>
+  (text.charCodeAt(at) - 48) * 10 + text.charCodeAt(at + 1) - 48;
+
+/**
+ * Whether `text` is a real time already in canonical form, `YYYY-MM-DDTHH:MM:SS[.f…]Z` (upper-case
+ * `T` and `Z`): the form nearly every producer sends, told here without the regex's match array.
+ * What it accepts the general path below would return unchanged; anything else goes there.
+ */
+export function isValidCanonicalTime(text: string): boolean {
+  const end = text.length - 1;
+  if (end < 19 || text.charCodeAt(end) !== 90 /* Z */) return false;
+  for (const at of DIGIT_POSITIONS) if (!isDigit(text.charCodeAt(at))) return false;
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':')
+    return false;
+  if (end > 19) {
+    if (text[19] !== '.' || end === 20) return false;
+    for (let at = 20; at < end; at += 1) if (!isDigit(text.charCodeAt(at))) return false;
+  }
+  const year = twoDigits(text, 0) * 100 + twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    twoDigits(text, 11) <= 23 &&
+    twoDigits(text, 14) <= 59 &&
+    twoDigits(text, 17) <= 59
+  );
+}
+
 /**
  * Validates an RFC 3339 time and converts it to UTC ending in `Z`, keeping exactly the fraction digits
  * given (no rounding, no padding). A value already in canonical `…T…Z` form is returned unchanged.
@@ -17,6 +53,11 @@ function daysInMonth(year: number, month: number): number {
  * downstream (JavaScript `Date`, PostgreSQL) can represent them.
  */
 export function normalizeRfc3339Time(text: string): string | null {
+  return isValidCanonicalTime(text) ? text : normalizeByPattern(text);
+}
+
+/** {@link normalizeRfc3339Time} for any input, through the RFC 3339 pattern. */
+export function normalizeByPattern(text: string): string | null {
   const match = RFC3339.exec(text);
   if (match === null) return null;
   const year = Number(match[1]);

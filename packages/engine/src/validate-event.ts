@@ -1,8 +1,9 @@
 import type { EventIssue } from './errors.js';
 import { UnknownEventKindError } from './errors.js';
-import { isEventKind } from './event-kinds.js';
+import { EVENT_KINDS, isEventKind } from './event-kinds.js';
 import { eventSchemas } from './event-schemas.js';
 import type { IronflowEvent } from './event-types.js';
+import { parseWellFormedEvent } from './fast-event-parser.js';
 import { formatIssuePath } from './issue-path.js';
 
 /** Options of {@link validateEvent}. */
@@ -37,6 +38,14 @@ function unknownKind(type: unknown): EventIssue {
   return { path: 'type', message: new UnknownEventKindError(text).message };
 }
 
+// Per kind, the fields whose own `__proto__` key protoKeyPaths looks for (all but `labels`).
+const NESTED_FIELDS = new Map<string, readonly string[]>(
+  EVENT_KINDS.map((kind) => [
+    kind,
+    Object.keys(eventSchemas[kind].shape).filter((name) => name !== 'labels'),
+  ]),
+);
+
 const hasProto = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__');
 
@@ -45,11 +54,10 @@ const hasProto = (value: unknown): boolean =>
  * zod builds objects by assignment, so such a key would replace the prototype and vanish; values of
  * unknown fields are kept as given and `labels` reports its own.
  */
-function protoKeyPaths(fields: Record<string, unknown>, shape: object): string[] {
+function protoKeyPaths(fields: Record<string, unknown>, names: readonly string[]): string[] {
   const paths: string[] = [];
   if (Object.hasOwn(fields, '__proto__')) paths.push('["__proto__"]');
-  for (const name of Object.keys(shape)) {
-    if (name === 'labels') continue;
+  for (const name of names) {
     const value = fields[name];
     if (hasProto(value) && !Array.isArray(value)) paths.push(`${name}["__proto__"]`);
     if (Array.isArray(value)) {
@@ -86,7 +94,7 @@ export function validateEvent(input: unknown, options?: ValidateEventOptions): V
   if (!isEventKind(type)) return { ok: false, issues: [unknownKind(type)] };
   // JSON.parse makes `__proto__` an own key; zod would assign it, replacing the output's prototype and
   // losing the field without a word. Refused instead, like the label key of the same name.
-  const protoKeys = protoKeyPaths(fields, eventSchemas[type].shape);
+  const protoKeys = protoKeyPaths(fields, NESTED_FIELDS.get(type) as readonly string[]);
   if (protoKeys.length > 0) {
     return {
       ok: false,
@@ -99,6 +107,10 @@ export function validateEvent(input: unknown, options?: ValidateEventOptions): V
     options?.now !== undefined && fields.at === undefined
       ? { ...fields, at: options.now().toISOString() }
       : fields;
+  // Well-formed events take the fast path derived from the same table (same output); zod parses the
+  // rest, so every refusal carries zod's issues.
+  const fast = parseWellFormedEvent(type, candidate);
+  if (fast !== undefined) return { ok: true, event: fast };
   const result = eventSchemas[type].safeParse(candidate);
   if (result.success) return { ok: true, event: result.data as IronflowEvent };
   return {

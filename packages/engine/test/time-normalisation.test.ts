@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateEvent } from '../src/index.js';
+import { isValidCanonicalTime, normalizeByPattern, normalizeRfc3339Time } from '../src/rfc3339-time.js';
 import { example } from './fixtures.js';
 
 function atOf(at: string): string | null {
@@ -61,5 +63,55 @@ describe('time normalisation', () => {
     '２０２６-01-02T03:04:05Z',
   ])('rejects %j', (input) => {
     expect(atOf(input)).toBeNull();
+  });
+});
+
+describe('time normalisation: the canonical fast check', () => {
+  // Canonical-looking strings with one or two characters swapped for ones that break them.
+  const canonicalish = fc
+    .tuple(
+      fc.date({
+        min: new Date('0000-01-01T00:00:00Z'),
+        max: new Date('9999-12-31T23:59:59Z'),
+        noInvalidDate: true,
+      }),
+      fc.array(
+        fc.tuple(
+          fc.nat(30),
+          fc.constantFrom('0', '9', '3', '6', 'T', 't', 'Z', 'z', '-', ':', '.', ' ', '+', '٣'),
+        ),
+        {
+          maxLength: 2,
+        },
+      ),
+      fc.constantFrom('', '.5', '.123456789', '.'),
+    )
+    .map(([date, edits, fraction]) => {
+      let text = date.toISOString().slice(0, 19) + fraction + 'Z';
+      for (const [at, char] of edits)
+        text = text.slice(0, at % text.length) + char + text.slice((at % text.length) + 1);
+      return text;
+    });
+
+  it('accepts only what the pattern returns unchanged, and every canonical time the pattern accepts', () => {
+    fc.assert(
+      fc.property(canonicalish, (text) => {
+        const unchanged = normalizeByPattern(text) === text && text[10] === 'T' && text.endsWith('Z');
+        expect(isValidCanonicalTime(text)).toBe(unchanged);
+        expect(normalizeRfc3339Time(text)).toBe(normalizeByPattern(text));
+      }),
+      { seed: 20_261_204, numRuns: 5000 },
+    );
+  });
+
+  it.each([
+    '2026-02-29T00:00:00Z',
+    '2024-02-29T24:00:00Z',
+    '2026-01-02T03:04:05.Z',
+    '2026-01-02T03:04:60Z',
+    '2026-1-02T03:04:05Z',
+  ])('%s is refused by both', (text) => {
+    expect(isValidCanonicalTime(text)).toBe(false);
+    expect(normalizeRfc3339Time(text)).toBe(null);
   });
 });
