@@ -36,6 +36,19 @@ export function formatCursor(epoch: string, seq: number): string {
 }
 
 /**
+ * {@link formatCursor} for one epoch, checked once: for a log that formats a cursor per appended
+ * event. Throws as `formatCursor` does, for the epoch now and for a seq when called.
+ */
+export function cursorFormatter(epoch: string): (seq: number) => string {
+  formatCursor(epoch, 1);
+  const prefix = `${epoch}-`;
+  return (seq) =>
+    Number.isSafeInteger(seq) && seq >= 1
+      ? prefix + String(seq).padStart(SEQ_DIGITS, '0')
+      : formatCursor(epoch, seq);
+}
+
+/**
  * Reads a cursor made by {@link formatCursor}. Throws {@link InvalidCursorError}
  * (`invalid cursor: <text>`, status 400) for anything else, including seq 0.
  *

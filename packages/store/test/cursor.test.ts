@@ -1,5 +1,6 @@
 import { formatCursor, InvalidCursorError, parseCursor } from '@ironflow/store';
 import { describe, expect, it } from 'vitest';
+import { cursorFormatter } from '../src/cursor.js';
 
 describe('formatCursor', () => {
   it('writes <epoch>-<seq as 16 zero-padded digits>', () => {
@@ -85,5 +86,17 @@ describe('parseCursor', () => {
 
   it('rejects a value that is not a string', () => {
     expect(() => parseCursor(42 as unknown as string)).toThrow('invalid cursor: 42');
+  });
+});
+
+describe('cursorFormatter', () => {
+  it('formats as formatCursor does, and throws what it throws', () => {
+    const cursorOf = cursorFormatter('abc123');
+    for (const seq of [1, 42, 2 ** 53 - 1]) expect(cursorOf(seq)).toBe(formatCursor('abc123', seq));
+    for (const seq of [0, -1, 1.5, Number.NaN, 2 ** 53]) {
+      expect(() => cursorOf(seq)).toThrow(RangeError);
+      expect(() => cursorOf(seq)).toThrow(/cursor seq must be a positive safe integer/);
+    }
+    expect(() => cursorFormatter('Bad-Epoch')).toThrow(/cursor epoch must be 1 to 32 characters/);
   });
 });

@@ -1,5 +1,5 @@
 import { type IronflowEvent, serializeEvent } from '@ironflow/engine';
-import { formatCursor, isValidEpoch } from '../cursor.js';
+import { cursorFormatter, isValidEpoch } from '../cursor.js';
 import { generateEpoch } from '../epoch.js';
 import { EventLogClosedError } from '../errors.js';
 import type { AppendOptions, EventLog, StoredEvent, TailStatus } from '../event-log.js';
@@ -73,6 +73,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
   } = options;
   checkOptions(historyLimit, historyBytes, epoch, now, onListenerError);
 
+  const cursorOf = cursorFormatter(epoch);
   const indexes = new LogIndexes();
   const tail = createTail(onListenerError);
   let headSeq = 0;
@@ -85,7 +86,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
     // what the others see.
     return Object.freeze({
       seq: headSeq,
-      cursor: formatCursor(epoch, headSeq),
+      cursor: cursorOf(headSeq),
       event: Object.freeze(event),
       json: serializeEvent(event),
       appendedAtMs,
