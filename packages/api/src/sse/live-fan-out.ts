@@ -76,13 +76,17 @@ export class LiveFanOut {
 
   /**
    * Flushes at once after a quiet spell, else `flushIntervalMs` after the last flush ended, so
-   * that under load each stream gets one write for everything appended in between.
+   * that under load each stream gets one write for everything appended in between. "At once" is
+   * a `nextTick`: it runs as soon as the code that appended is done (the append's request has
+   * written its answer, so its client can send the next one while the streams are written),
+   * before any other I/O. `setImmediate` made every event after a quiet spell wait behind the
+   * rest of the event loop's poll phase.
    */
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     const wait = this.lastFlushMs + this.settings.flushIntervalMs - Date.now();
-    if (wait <= 0) setImmediate(this.flush);
+    if (wait <= 0) process.nextTick(this.flush);
     else setTimeout(this.flush, wait);
   }
 
