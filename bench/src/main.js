@@ -2,7 +2,7 @@
 // Runs every scenario against ironflow and each peer in this one invocation, prints the tables,
 // writes results/<mode>.json, results/<mode>.md and results/<mode>-chart.svg, and exits 1 when
 // any client saw loss, a duplicate or disorder (except a peer's documented by-design loss).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { evaluateGoals } from './lib/goals.js';
@@ -81,23 +81,33 @@ const ctx = { workers: 2, timeoutMs: args.quick ? 15_000 : 180_000, settleMs: ar
 const runs = Number(args.runs ?? (args.quick ? 1 : 2));
 
 const allScenarios = [s1, s1Latency, s2, s3, s4, s5, s6, s7, s8, s9, s1Workers];
+// DIR holds each package's build as DIR/<pkg>/dist (a worktree's packages folder) or DIR/<pkg>.
 const buildPackages = (dir) =>
-  Object.fromEntries(['engine', 'store', 'api'].map((pkg) => [`@ironflow/${pkg}`, `${dir}/${pkg}`]));
-const [buildLabel, buildDir] = args['compare-build']?.split('=') ?? [];
+  Object.fromEntries(
+    ['engine', 'auth', 'store', 'api'].map((pkg) => {
+      const dist = `${dir}/${pkg}/dist`;
+      return [`@ironflow/${pkg}`, existsSync(`${dist}/index.js`) ? dist : `${dir}/${pkg}`];
+    }),
+  );
+// --compare-build LABEL=DIR[,LABEL=DIR…]: every ironflow target once more per build.
+const builds = (args['compare-build']?.split(',') ?? []).map((pair) => pair.split('='));
 const ironflows = args['compare-api']
   ? args['compare-api'].split(',').map((pair) => {
       const [label, dir] = pair.split('=');
       return ironflowWith(`ironflow (${label})`, dir);
     })
-  : buildDir
-    ? [ironflowWith(`ironflow (${buildLabel})`, null, buildPackages(buildDir)), ironflow]
+  : builds.length
+    ? [
+        ...builds.map(([label, dir]) => ironflowWith(`ironflow (${label})`, null, buildPackages(dir))),
+        ironflow,
+      ]
     : [ironflow];
 const allTargets = [...ironflows, nodeCeiling, koaPort, betterSse, nchan, nodeJwt];
 // The PostgreSQL scenarios' targets: the store as built, and with --compare-store its baseline.
 const postgresTargets = [
-  ...(buildDir
-    ? [ironflowPostgresWith(`ironflow (PostgreSQL, ${buildLabel})`, null, buildPackages(buildDir))]
-    : []),
+  ...builds.map(([label, dir]) =>
+    ironflowPostgresWith(`ironflow (PostgreSQL, ${label})`, null, buildPackages(dir)),
+  ),
   ...(args['compare-store']
     ? args['compare-store'].split(',').map((pair) => {
         const [label, dir] = pair.split('=');

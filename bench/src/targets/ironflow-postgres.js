@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createHttpPublisher } from '../lib/http-publisher.js';
 import { listeningLine, startNodeServer } from '../lib/node-server.js';
-import { ironflowSession, JWT_SECRET, WORKER_TOKEN } from './ironflow.js';
+import { ironflowSession, JWT_SECRET, profileArgs, WORKER_TOKEN } from './ironflow.js';
 
 const SCRIPT = fileURLToPath(new URL('../servers/ironflow-postgres.js', import.meta.url));
 const OVERRIDE = fileURLToPath(new URL('../servers/package-override.js', import.meta.url));
@@ -52,14 +52,12 @@ export function ironflowPostgresWith(name, storeDist, overrides = null) {
         JWT_SECRET,
         BENCH_SCHEMA: schema,
         BENCH_FRESH_SCHEMA: fresh ? '1' : '0',
-        IRONFLOW_BENCH_OVERRIDES: JSON.stringify(storeDist ? { '@ironflow/store': storeDist } : {}),
+        IRONFLOW_BENCH_OVERRIDES: JSON.stringify(packages ?? {}),
       };
-      const server = await startNodeServer(
-        SCRIPT,
-        env,
-        listeningLine,
-        storeDist ? ['--import', OVERRIDE] : [],
-      );
+      const server = await startNodeServer(SCRIPT, env, listeningLine, [
+        ...(packages ? ['--import', OVERRIDE] : []),
+        ...profileArgs(),
+      ]);
       return ironflowSession(server);
     },
   };

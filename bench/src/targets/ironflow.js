@@ -79,7 +79,7 @@ export function ironflowSession(server) {
 }
 
 /** `IRONFLOW_BENCH_CPU_PROF=<dir>`: the server writes a V8 CPU profile there when it stops. */
-function profileArgs() {
+export function profileArgs() {
   const dir = process.env.IRONFLOW_BENCH_CPU_PROF;
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
