@@ -61,6 +61,39 @@ describe.skipIf(skipPostgres)('PostgreSQL log tail across instances', () => {
     expect(reader.bounds()).toEqual({ oldestSeq: 1, headSeq: total });
   });
 
+  it("hands each writer's own commits to its tail as appended, between the others' rows in table order", async () => {
+    const schema = freshSchema();
+    const writers = await Promise.all([1, 2, 3].map(() => open(schema, { poolSize: 4, pageSize: 5 })));
+    const tails = writers.map((writer) => collect(writer));
+    const runId = randomUUID();
+    const appends: Promise<StoredEvent[]>[][] = writers.map(() => []);
+    for (let round = 0; round < 40; round += 1) {
+      for (const [index, writer] of writers.entries()) {
+        const size = 1 + ((round + index) % 7);
+        (appends[index] as Promise<StoredEvent[]>[]).push(
+          writer.append(Array.from({ length: size }, (_, n) => logLine(runId, `${round}.${index}.${n}`))),
+        );
+      }
+    }
+    const own = await Promise.all(appends.map((list) => Promise.all(list)));
+    const total = own.flat().reduce((sum, batch) => sum + batch.length, 0);
+    const { rows } = await adminPool().query(
+      `SELECT seq, json FROM "${schema}".ironflow_events ORDER BY seq`,
+    );
+    const appended = own.flat().sort((x, y) => (x[0] as StoredEvent).seq - (y[0] as StoredEvent).seq);
+    for (const [index, tail] of tails.entries()) {
+      await within(10_000, `${total} events on writer ${index}`, tail.until(total));
+      expect(tail.seqs()).toEqual(range(total));
+      expect(tail.batches.flat().map((stored) => stored.json)).toEqual(rows.map((row) => row.json));
+      expect(tail.batches).toEqual(appended);
+      // Its own events are the very objects its appends returned: handed over, not read back.
+      const delivered = new Map(tail.batches.flat().map((stored) => [stored.seq, stored.event]));
+      for (const stored of (own[index] as StoredEvent[][]).flat()) {
+        expect(delivered.get(stored.seq)).toBe(stored.event);
+      }
+    }
+  });
+
   it('recovers from a terminated LISTEN connection and delivers everything exactly once', async () => {
     const schema = freshSchema();
     const errors: string[] = [];

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { EventLogListener, StoredEvent, TailStatus } from '../event-log.js';
 import { createTail, type ListenerErrorHandler } from '../memory/tail.js';
-import { selectPage, storedFromRow } from './event-queries.js';
+import { selectTailPage, storedFromRow } from './event-queries.js';
 import type { SchemaNames } from './names.js';
 
 /** Delays between attempts to reopen the LISTEN connection or to retry a failed catch-up. */
@@ -40,6 +40,14 @@ export interface LogTail {
    */
   start(loadHead: () => Promise<number>): Promise<void>;
   subscribe(listener: EventLogListener, fromSeq: number): () => void;
+  /**
+   * Runs one of this instance's appends (resolving with what it stored: batches of consecutive
+   * seqs, all in one commit) and hands them to the tail, which delivers them without reading
+   * them back; rows of other instances' commits below them are still read from the table first.
+   * While own appends are in flight the tail reads nothing past the batches it holds, so it
+   * does not read back rows that are about to be handed over.
+   */
+  own<T>(append: () => Promise<T>, batchesOf: (result: T) => readonly (readonly StoredEvent[])[]): Promise<T>;
   /** Asks for a catch-up: runs one now, or one more after the current one. */
   wake(): void;
   /** Whether it follows the log now, and since when. */
@@ -47,6 +55,16 @@ export interface LogTail {
   /** Stops listening, waits for a running catch-up and drops every listener. */
   close(): Promise<void>;
 }
+
+/** One of this instance's commits, waiting for the tail to reach it. */
+interface OwnCommit {
+  readonly first: number;
+  readonly last: number;
+  readonly batches: readonly (readonly StoredEvent[])[];
+}
+
+/** At most this many events of own commits wait for the tail; older ones are read back instead. */
+const MAX_OWNED_EVENTS = 100_000;
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -212,7 +230,69 @@ export function createLogTail(options: LogTailOptions): LogTail {
     retryDelay = backoff(retryDelay);
   }
 
-  async function catchUp(): Promise<void> {
+  /**
+   * This instance's commits not yet delivered, by first seq. A commit's seqs follow every seq
+   * committed before it (the head row's lock orders commits), so once the rows below `first`
+   * are read, the commit is next in the log and needs no reading back.
+   */
+  const owned: OwnCommit[] = [];
+  let ownedEvents = 0;
+
+  let ownInFlight = 0;
+
+  async function own<T>(
+    append: () => Promise<T>,
+    batchesOf: (result: T) => readonly (readonly StoredEvent[])[],
+  ): Promise<T> {
+    ownInFlight += 1;
+    let result: T;
+    try {
+      result = await append();
+    } catch (error) {
+      // It may have committed all the same (a connection lost after the commit): read it.
+      ownInFlight -= 1;
+      wake();
+      throw error;
+    }
+    ownInFlight -= 1;
+    committed(batchesOf(result));
+    return result;
+  }
+
+  function committed(batches: readonly (readonly StoredEvent[])[]): void {
+    const first = (batches[0]?.[0] as StoredEvent | undefined)?.seq;
+    if (first === undefined || closed) {
+      wake();
+      return;
+    }
+    const last = ((batches.at(-1) as readonly StoredEvent[]).at(-1) as StoredEvent).seq;
+    if (first > deliveredSeq) {
+      const commit: OwnCommit = { first, last, batches: batches.map((batch) => Object.freeze([...batch])) };
+      // Commits of one instance may return out of order (an idempotent append has its own).
+      let at = owned.length;
+      while (at > 0 && (owned[at - 1] as OwnCommit).first > first) at -= 1;
+      owned.splice(at, 0, commit);
+      ownedEvents += last - first + 1;
+      // A tail that cannot catch up must not hold every append in memory: the oldest are
+      // dropped and read from the table like any other instance's.
+      while (ownedEvents > MAX_OWNED_EVENTS && owned.length > 1) dropOwned();
+    }
+    wake();
+  }
+
+  function dropOwned(): void {
+    const dropped = owned.shift() as OwnCommit;
+    ownedEvents -= dropped.last - dropped.first + 1;
+  }
+
+  function deliverBatch(batch: readonly StoredEvent[]): void {
+    deliveredSeq = (batch.at(-1) as StoredEvent).seq;
+    options.onBatch(batch);
+    tail.deliver(batch);
+  }
+
+  /** Resolves `false` when it stopped early for an own append in flight (which wakes it again). */
+  async function catchUp(): Promise<boolean> {
     if (refreshWanted) {
       refreshWanted = false;
       try {
@@ -226,26 +306,41 @@ export function createLogTail(options: LogTailOptions): LogTail {
     // Rows of a batch whose end is on the next page: a batch is delivered whole or not at all.
     let partial: StoredEvent[] = [];
     for (;;) {
-      const rows = await selectPage(pool, names, {
-        afterSeq,
-        limit: pageSize,
-        runId: undefined,
-        kinds: undefined,
-      });
-      if (closed) return;
+      // Delivered already, or partly (read from the table across a page end): read the rest.
+      while (owned.length > 0 && (owned[0] as OwnCommit).first <= afterSeq) dropOwned();
+      const own = owned[0];
+      if (own !== undefined && own.first === afterSeq + 1 && partial.length === 0) {
+        dropOwned();
+        for (const batch of own.batches) deliverBatch(batch);
+        afterSeq = own.last;
+        continue;
+      }
+      if (own === undefined && ownInFlight > 0) return false;
+      // Only what lies below our next own commit is read: that commit is then delivered as is.
+      const rows = await selectTailPage(pool, names, afterSeq, own?.first, pageSize);
+      if (closed) return true;
       for (const row of rows) {
         const stored = storedFromRow(epoch, row);
         partial.push(stored);
         if (stored.seq === Number(row.batch_last)) {
           const batch = Object.freeze(partial);
           partial = [];
-          deliveredSeq = stored.seq;
-          options.onBatch(batch);
-          tail.deliver(batch);
+          deliverBatch(batch);
         }
       }
-      if (rows.length < pageSize) return;
-      afterSeq = Number((rows.at(-1) as { seq: string }).seq);
+      if (rows.length > 0) afterSeq = Number((rows.at(-1) as { seq: string }).seq);
+      if (rows.length === pageSize) continue;
+      if (own === undefined) return true;
+      // Dropped or preceded by another own commit meanwhile: read on without its bound.
+      if (owned[0] !== own) continue;
+      if (partial.length > 0) {
+        // A batch running into our commit cannot be: read the table rather than trust it.
+        dropOwned();
+        continue;
+      }
+      // Everything below our commit that is still retained has been delivered: it is next.
+      afterSeq = Math.max(afterSeq, own.first - 1);
+      deliveredSeq = afterSeq;
     }
   }
 
@@ -253,8 +348,9 @@ export function createLogTail(options: LogTailOptions): LogTail {
     do {
       again = false;
       const begunIn = generation;
+      let complete: boolean;
       try {
-        await catchUp();
+        complete = await catchUp();
       } catch (error) {
         if (closed) return;
         catchUpFailing = true;
@@ -266,7 +362,7 @@ export function createLogTail(options: LogTailOptions): LogTail {
       }
       retryDelay = reconnect.minDelayMs;
       catchUpFailing = false;
-      caughtUpGeneration = begunIn;
+      if (complete) caughtUpGeneration = begunIn;
       updateStatus();
     } while (again && !closed);
   }
@@ -294,6 +390,7 @@ export function createLogTail(options: LogTailOptions): LogTail {
       wake();
     },
     subscribe: (listenerFn, fromSeq) => tail.subscribe(listenerFn, fromSeq),
+    own,
     wake,
     status: () => status,
     async close() {

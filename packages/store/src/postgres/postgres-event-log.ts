@@ -251,21 +251,26 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
       if (valid.length === 0) return [];
       const idempotency = options?.idempotency;
       const claim = idempotency && postgresClaimOf(idempotency.lease, settings.schema);
-      return unavailableAsStoreError(async () => {
-        let stored: StoredEvent[];
-        // Without a key, the batch may share a commit with others (group commit).
-        if (idempotency === undefined) stored = await insert(valid);
-        else if (claim !== undefined) stored = await insertAnswered(valid, claim, idempotency);
-        else {
-          // A lease of another store (memory, another schema) cannot share this transaction.
-          stored = await insert(valid);
-          await idempotency.lease.complete(idempotency.answer(stored));
-        }
-        cached.headSeq = Math.max(cached.headSeq, (stored.at(-1) as StoredEvent).seq);
-        // Other instances may have appended before us into an empty log: ask for the real oldest.
-        if (cached.oldestSeq === null) await refreshBounds();
-        return stored;
-      });
+      // What this instance appends goes to its own tail as stored, not read back from the table.
+      const appending = tail.own(
+        async () => {
+          let stored: StoredEvent[];
+          // Without a key, the batch may share a commit with others (group commit).
+          if (idempotency === undefined) stored = await insert(valid);
+          else if (claim !== undefined) stored = await insertAnswered(valid, claim, idempotency);
+          else {
+            // A lease of another store (memory, another schema) cannot share this transaction.
+            stored = await insert(valid);
+            await idempotency.lease.complete(idempotency.answer(stored));
+          }
+          cached.headSeq = Math.max(cached.headSeq, (stored.at(-1) as StoredEvent).seq);
+          // Other instances may have appended before us into an empty log: ask for the real oldest.
+          if (cached.oldestSeq === null) await refreshBounds();
+          return stored;
+        },
+        (stored) => [stored],
+      );
+      return unavailableAsStoreError(() => appending);
     },
     async read(readOptions: EventLogReadOptions) {
       if (closed) throw new EventLogClosedError();
