@@ -291,8 +291,7 @@ export function createLogTail(options: LogTailOptions): LogTail {
     tail.deliver(batch);
   }
 
-  /** Resolves `false` when it stopped early for an own append in flight (which wakes it again). */
-  async function catchUp(): Promise<boolean> {
+  async function catchUp(): Promise<void> {
     if (refreshWanted) {
       refreshWanted = false;
       try {
@@ -315,10 +314,12 @@ export function createLogTail(options: LogTailOptions): LogTail {
         afterSeq = own.last;
         continue;
       }
-      if (own === undefined && ownInFlight > 0) return false;
+      // An own append in flight wakes the tail when it ends; its batches are then next or
+      // rows below them are read, so it is caught up as far as it can be without reading them.
+      if (own === undefined && ownInFlight > 0) return;
       // Only what lies below our next own commit is read: that commit is then delivered as is.
       const rows = await selectTailPage(pool, names, afterSeq, own?.first, pageSize);
-      if (closed) return true;
+      if (closed) return;
       for (const row of rows) {
         const stored = storedFromRow(epoch, row);
         partial.push(stored);
@@ -330,7 +331,7 @@ export function createLogTail(options: LogTailOptions): LogTail {
       }
       if (rows.length > 0) afterSeq = Number((rows.at(-1) as { seq: string }).seq);
       if (rows.length === pageSize) continue;
-      if (own === undefined) return true;
+      if (own === undefined) return;
       // Dropped or preceded by another own commit meanwhile: read on without its bound.
       if (owned[0] !== own) continue;
       if (partial.length > 0) {
@@ -348,9 +349,8 @@ export function createLogTail(options: LogTailOptions): LogTail {
     do {
       again = false;
       const begunIn = generation;
-      let complete: boolean;
       try {
-        complete = await catchUp();
+        await catchUp();
       } catch (error) {
         if (closed) return;
         catchUpFailing = true;
@@ -362,7 +362,7 @@ export function createLogTail(options: LogTailOptions): LogTail {
       }
       retryDelay = reconnect.minDelayMs;
       catchUpFailing = false;
-      if (complete) caughtUpGeneration = begunIn;
+      caughtUpGeneration = begunIn;
       updateStatus();
     } while (again && !closed);
   }
