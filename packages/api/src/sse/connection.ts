@@ -60,8 +60,8 @@ export class Connection {
   lastWriteMs: number;
   delivered = 0;
   readonly openedAtMs: number;
-  /** Frames queued during one dispatch batch, written together as one chunk. */
-  pending: Buffer[] = [];
+  /** Frames queued during one flush window, written together as one chunk. */
+  pending: string[] = [];
 
   constructor(
     readonly id: number,
@@ -106,7 +106,7 @@ export class Connection {
     const frames = this.pending;
     if (frames.length === 0) return;
     this.pending = [];
-    this.send(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames), frames.length, nowMs);
+    this.send(frames.length === 1 ? (frames[0] as string) : frames.join(''), frames.length, nowMs);
   }
 
   /** Writes `joined`, the whole batch, shared by every stream that matched all of it. */
@@ -116,7 +116,7 @@ export class Connection {
     this.send(joined, count, nowMs);
   }
 
-  private send(chunk: Buffer, frames: number, nowMs: number): void {
+  private send(chunk: string | Buffer, frames: number, nowMs: number): void {
     this.lastWriteMs = nowMs;
     this.delivered += frames;
     this.sink.write(chunk);

@@ -1,7 +1,7 @@
 import { runIdOf, userIdOf } from '@ironflow/engine';
 import type { StoredEvent } from '@ironflow/store';
 import type { Connection } from './connection.js';
-import { eventFrame } from './event-frames.js';
+import { eventFrameText } from './event-frames.js';
 import type { HubMetrics } from './hub-metrics.js';
 import type { HubSettings } from './hub-options.js';
 import { StreamIndex } from './stream-index.js';
@@ -56,14 +56,14 @@ export class LiveFanOut {
     for (const stored of batch) {
       if (stored.seq <= this.dispatchedSeq) continue;
       this.dispatchedSeq = stored.seq;
-      let frame: Buffer | undefined;
+      let frame: string | undefined;
       const userId = userIdOf(stored.event);
       this.index.forEachMatch(runIdOf(stored.event), stored.event.type, (conn) => {
         if (stored.seq <= conn.lastSeq) return; // already sent by this stream's replay
         if (userId !== null && !maySee(conn.subscriber, userId)) return;
         conn.lastSeq = stored.seq;
         if (frame === undefined) {
-          frame = eventFrame(stored);
+          frame = eventFrameText(stored);
           window.frames.push(frame);
           window.appendedAtMs ??= stored.appendedAtMs;
         }
@@ -98,7 +98,9 @@ export class LiveFanOut {
     const now = Date.now();
     let delivered = 0;
     // A stream's pending frames are an in-order subset of `frames`, so one that has as many has
-    // all of them: those streams share one joined buffer, built once.
+    // all of them: those streams share one joined buffer, encoded once. The others write their
+    // own text, which the socket encodes straight into its write (no Buffer per frame: with
+    // filtered streams most frames go to one stream only).
     let joined: Buffer | undefined;
     for (const conn of touched) {
       if (conn.closed) continue;
@@ -109,8 +111,8 @@ export class LiveFanOut {
         continue;
       }
       delivered += conn.pending.length;
-      if (frames.length > 1 && conn.pending.length === frames.length) {
-        joined ??= Buffer.concat(frames);
+      if (conn.pending.length === frames.length) {
+        joined ??= Buffer.from(frames.length === 1 ? (frames[0] as string) : frames.join(''));
         conn.flushJoined(joined, now);
       } else {
         conn.flushPending(now);
@@ -126,7 +128,7 @@ export class LiveFanOut {
 /** Streams with queued frames, and those frames in log order, since the last flush. */
 interface FlushWindow {
   readonly touched: Connection[];
-  readonly frames: Buffer[];
+  readonly frames: string[];
   appendedAtMs: number | undefined;
 }
 
