@@ -15,13 +15,20 @@ export function initialize({ overrides }) {
   }
 }
 
-export function resolve(specifier, context, next) {
+export async function resolve(specifier, context, next) {
   const override = packages.get(specifier);
   if (override) return { url: override.index, shortCircuit: true };
   const bare = !specifier.startsWith('.') && !specifier.startsWith('/') && !specifier.includes(':');
   if (bare) {
     for (const { dir, real } of packages.values()) {
-      if (context.parentURL?.startsWith(dir)) return next(specifier, { ...context, parentURL: real });
+      if (!context.parentURL?.startsWith(dir)) continue;
+      // A worktree's build resolves its dependencies as it was built (this tree's versions may
+      // have dropped one, e.g. koa-jwt); a copied dist without node_modules falls back to this tree's.
+      try {
+        return await next(specifier, context);
+      } catch {
+        return next(specifier, { ...context, parentURL: real });
+      }
     }
   }
   return next(specifier, context);
