@@ -13,7 +13,12 @@ describe.skipIf(skipPostgres)('PostgreSQL stream reads and the tail use the inde
   const reads: { text: string; values: unknown[] }[] = [];
   class RecordingPool extends pg.Pool {
     override query(...args: unknown[]): never {
-      const [text, values] = args as [unknown, unknown[]];
+      // A statement comes as (text, values) or as a config object (the prepared ones).
+      const [first, second] = args as [unknown, unknown[]];
+      const { text, values } =
+        typeof first === 'object' && first !== null
+          ? (first as { text: unknown; values: unknown[] })
+          : { text: first, values: second };
       if (typeof text === 'string' && /ORDER BY (page\.)?seq LIMIT \$\d/.test(text))
         reads.push({ text, values });
       return (super.query as (...a: unknown[]) => never)(...args);

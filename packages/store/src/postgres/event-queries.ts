@@ -67,8 +67,10 @@ export async function insertBatches(
     }
   }
   const total = jsons.length;
-  const { rows } = await pool.query<{ last: string; appended_at_ms: number }>(
-    `WITH head AS (
+  const { rows } = await pool.query<{ last: string; appended_at_ms: number }>({
+    // Prepared once per connection: PostgreSQL then skips parsing and planning it per commit.
+    name: `ironflow_append:${names.schema}`,
+    text: `WITH head AS (
        UPDATE ${names.head} SET seq = seq + $1 RETURNING seq AS last, clock_timestamp() AS at
      ), inserted AS (
        INSERT INTO ${names.events} (seq, run_id, kind, json, batch_last, appended_at, at, user_id)
@@ -82,8 +84,8 @@ export async function insertBatches(
     // The events go as one JSON array, not a text[]: joined as they are rather than escaped
     // element by element (pg's array encoding was the largest cost of sending a batch), and
     // json_array_elements gives each one back byte for byte (json, unlike jsonb, keeps its text).
-    [total, runIds, kinds, `[${jsons.join(',')}]`, names.channel, ats, userIds, ends],
-  );
+    values: [total, runIds, kinds, `[${jsons.join(',')}]`, names.channel, ats, userIds, ends],
+  });
   const { last: lastText, appended_at_ms: appendedAtMs } = rows[0] as {
     last: string;
     appended_at_ms: number;
@@ -219,16 +221,19 @@ export async function selectTailPage(
   beforeSeq: number | undefined,
   limit: number,
 ): Promise<EventRow[]> {
+  // Prepared once per connection, like the append: every instance runs it once per commit.
   const { rows } =
     beforeSeq === undefined
-      ? await pool.query<EventRow>(
-          `SELECT ${COLUMNS} FROM ${names.events} WHERE seq > $1 ORDER BY seq LIMIT $2`,
-          [afterSeq, limit],
-        )
-      : await pool.query<EventRow>(
-          `SELECT ${COLUMNS} FROM ${names.events} WHERE seq > $1 AND seq < $3 ORDER BY seq LIMIT $2`,
-          [afterSeq, limit, beforeSeq],
-        );
+      ? await pool.query<EventRow>({
+          name: `ironflow_tail:${names.schema}`,
+          text: `SELECT ${COLUMNS} FROM ${names.events} WHERE seq > $1 ORDER BY seq LIMIT $2`,
+          values: [afterSeq, limit],
+        })
+      : await pool.query<EventRow>({
+          name: `ironflow_tail_below:${names.schema}`,
+          text: `SELECT ${COLUMNS} FROM ${names.events} WHERE seq > $1 AND seq < $2 ORDER BY seq LIMIT $3`,
+          values: [afterSeq, beforeSeq, limit],
+        });
   return rows;
 }
 
