@@ -1,4 +1,5 @@
 import { Http2ServerResponse } from 'node:http2';
+import type { Writable } from 'node:stream';
 import type { EventLog } from '@ironflow/store';
 import { serviceUnavailable, tooManyStreams, unavailableFor } from '../errors.js';
 import { type AppLogger, silentLogger } from '../logger.js';
@@ -143,6 +144,15 @@ class FanOutHub implements Hub {
     if (userStreams >= this.settings.maxStreamsPerUser) throw tooManyStreams(this.settings.maxStreamsPerUser);
 
     const now = Date.now();
+    // A resuming stream's head and the replay's first writes go out in one system call: held
+    // until the replay has written what it could without waiting (a read from memory, all of
+    // it), at most until this tick ends. In a reconnect storm that is a write or more less for
+    // each of thousands of streams.
+    const held = plan.afterSeq === null ? null : res instanceof Http2ServerResponse ? res.stream : socket;
+    if (held !== null) {
+      held.cork();
+      process.nextTick(uncork, held);
+    }
     const sink = openStreamSink(res, this.preamble);
     const conn = new Connection(this.nextId++, subscriber, sink, now);
     this.connections.add(conn);
@@ -305,6 +315,10 @@ class FanOutHub implements Hub {
       'stream closed',
     );
   }
+}
+
+function uncork(stream: Writable): void {
+  stream.uncork();
 }
 
 /** A client resetting its HTTP/2 stream is a hang-up, seen through 'close'. */
