@@ -5,53 +5,18 @@ import { serviceUnavailable, tooManyStreams, unavailableFor } from '../errors.js
 import { type AppLogger, silentLogger } from '../logger.js';
 import { type CloseReason, Connection, type StreamSubscriber } from './connection.js';
 import { CREDENTIALS_EXPIRED, KEEP_ALIVE, preambleFrame } from './event-frames.js';
+import type { Hub, HubSnapshot } from './hub-contract.js';
 import { type HubMetrics, noHubMetrics } from './hub-metrics.js';
 import { type HubOptions, type HubSettings, resolveHubSettings } from './hub-options.js';
 import { LiveFanOut } from './live-fan-out.js';
+import { PipeliningGuard } from './pipelining-guard.js';
 import { type ReplayHost, replay, sendGap } from './replay.js';
 import { SharedReplayChunks } from './replay-chunks.js';
 import type { ResumePlan } from './resume-plan.js';
 import { openStreamSink } from './stream-head.js';
+import { UserStreamCounts } from './user-stream-counts.js';
 
-/** Counts of what the hub holds, to prove nothing outlives a connection. */
-export interface HubSnapshot {
-  /** Streams holding a connection, open or ended by the server but not yet released. */
-  readonly connections: number;
-  /** Streams the server ended whose client has not let go yet (released within the grace). */
-  readonly releasing: number;
-  readonly liveConnections: number;
-  readonly users: number;
-  readonly indexEntries: number;
-}
-
-/** The fan-out hub: routes the log's ordered tail to matching SSE streams. */
-export interface Hub {
-  /**
-   * Opens a stream on `subscriber.res`: checks the limits (throws `429`/`503` before writing
-   * anything), flushes the headers, `retry:` and a comment, then replays per `plan` and goes live.
-   */
-  open(subscriber: StreamSubscriber, plan: ResumePlan): void;
-  inspect(): HubSnapshot;
-  /** Streams holding a connection (they count against the limits until released). */
-  readonly size: number;
-  /**
-   * Ends every open stream whose subscriber `match`es, as at expiry: what was routed to it is
-   * written, then the stream ends, and its connection is released within the grace whatever the
-   * client does. Returns how many streams it ended. The hub stays open.
-   */
-  endWhere(match: (subscriber: StreamSubscriber) => boolean, reason: CloseReason): number;
-  /** {@link Hub.endWhere} for every stream, e.g. when this instance can no longer follow the log. */
-  endAll(reason: CloseReason): number;
-  /**
-   * Called for a request that arrived on an HTTP/1.1 connection behind a response still in
-   * progress, while it waits for its turn (`pipelined`), and when it gets it (`turn`). A stream is
-   * the last response its connection carries: a stream on that connection is ended, one being
-   * set up is refused, and the connection is destroyed, so the waiting request never runs.
-   */
-  notePipelined(socket: object, state: 'pipelined' | 'turn'): void;
-  /** Ends every stream cleanly, releases their connections, stops the timer, detaches from the log. */
-  close(): Promise<void>;
-}
+export type { Hub, HubSnapshot } from './hub-contract.js';
 
 /**
  * How long a stream the server ended may keep its connection: a client that neither reads the
@@ -85,11 +50,8 @@ class FanOutHub implements Hub {
 
   /** Every stream holding a connection: open, or ended and not yet released. */
   private readonly connections = new Set<Connection>();
-  /** HTTP/1.1 streams by socket, to end one when a request is pipelined behind it. */
-  private readonly streamOnSocket = new WeakMap<object, Connection>();
-  /** Sockets with requests waiting behind an unfinished response, and how many. */
-  private readonly waitingBehind = new WeakMap<object, number>();
-  private readonly streamsByUser = new Map<string, number>();
+  private readonly pipelining = new PipeliningGuard();
+  private readonly streamsByUser = new UserStreamCounts();
   private readonly fanOut: LiveFanOut;
   private readonly replayHost: ReplayHost;
   private readonly timer: NodeJS.Timeout;
@@ -131,7 +93,7 @@ class FanOutHub implements Hub {
     const socket = res.socket;
     if (socket === null || socket.destroyed || res.writableEnded) return;
     if (res instanceof Http2ServerResponse && res.stream.destroyed) return;
-    if (this.waitingBehind.has(socket)) {
+    if (this.pipelining.hasWaiting(socket)) {
       // A request is pipelined behind this one: see notePipelined.
       socket.destroy();
       return;
@@ -140,8 +102,8 @@ class FanOutHub implements Hub {
     if (this.connections.size >= this.settings.maxStreams) throw serviceUnavailable('too many open streams');
     const unfollowed = this.unfollowedReason(Date.now());
     if (unfollowed !== null) throw unavailableFor(`${unfollowed}; resume on another instance`, 1);
-    const userStreams = this.streamsByUser.get(subscriber.userId) ?? 0;
-    if (userStreams >= this.settings.maxStreamsPerUser) throw tooManyStreams(this.settings.maxStreamsPerUser);
+    if (this.streamsByUser.of(subscriber.userId) >= this.settings.maxStreamsPerUser)
+      throw tooManyStreams(this.settings.maxStreamsPerUser);
 
     const now = Date.now();
     // A resuming stream's head and the replay's first writes go out in one system call: held
@@ -156,8 +118,8 @@ class FanOutHub implements Hub {
     const sink = openStreamSink(res, this.preamble);
     const conn = new Connection(this.nextId++, subscriber, sink, now);
     this.connections.add(conn);
-    if (sink === socket) this.streamOnSocket.set(socket, conn);
-    this.streamsByUser.set(subscriber.userId, userStreams + 1);
+    if (sink === socket) this.pipelining.streamOpened(socket, conn);
+    this.streamsByUser.add(subscriber.userId);
     this.metrics.streamOpened();
 
     // Errors of an HTTP/1.1 socket are handled by Node's HTTP server, which owns its error
@@ -189,7 +151,7 @@ class FanOutHub implements Hub {
       connections: this.connections.size,
       releasing,
       liveConnections: live,
-      users: this.streamsByUser.size,
+      users: this.streamsByUser.users,
       indexEntries: this.fanOut.indexEntries,
     };
   }
@@ -209,13 +171,8 @@ class FanOutHub implements Hub {
   }
 
   notePipelined(socket: object, state: 'pipelined' | 'turn'): void {
-    const waiting = (this.waitingBehind.get(socket) ?? 0) + (state === 'turn' ? -1 : 1);
-    if (waiting > 0) this.waitingBehind.set(socket, waiting);
-    else this.waitingBehind.delete(socket);
-    if (state === 'turn') return;
-    const conn = this.streamOnSocket.get(socket);
-    if (conn === undefined) return;
-    this.end(conn, 'pipelined');
+    const stuckBehind = this.pipelining.note(socket, state);
+    if (stuckBehind !== undefined) this.end(stuckBehind, 'pipelined');
   }
 
   async close(): Promise<void> {
@@ -289,11 +246,8 @@ class FanOutHub implements Hub {
   private release(conn: Connection): void {
     this.retire(conn, 'client');
     this.connections.delete(conn);
-    this.streamOnSocket.delete(conn.sink);
-    const userId = conn.subscriber.userId;
-    const left = (this.streamsByUser.get(userId) ?? 1) - 1;
-    if (left === 0) this.streamsByUser.delete(userId);
-    else this.streamsByUser.set(userId, left);
+    this.pipelining.streamReleased(conn.sink);
+    this.streamsByUser.remove(conn.subscriber.userId);
   }
 
   /** Nothing more is written to the stream; it counts against the limits until released. */
