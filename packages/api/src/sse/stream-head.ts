@@ -66,7 +66,27 @@ function takeHttp1Head(res: ServerResponse): Buffer {
     res.removeHeader(name);
   }
   head += `${STREAM_HEADERS}Date: ${new Date().toUTCString()}\r\n\r\n`;
+  releaseHeaderMap(res);
   return Buffer.from(head, 'latin1');
+}
+
+/** Node's private key of a response's header map, found on the first response that has one. */
+let headerMapKey: symbol | null | undefined;
+
+/**
+ * Drops the (now empty) map Node kept the headers in. Removing every header leaves that object a
+ * dictionary (≈0.25 KiB) which the response, kept by Node's HTTP server until the connection
+ * closes, would hold for the stream's whole life; `null` is its state before the first
+ * `setHeader`, which Node's code expects. Found by its symbol's name: where a Node version names
+ * it otherwise, nothing is dropped.
+ */
+function releaseHeaderMap(res: ServerResponse): void {
+  headerMapKey ??= Object.getOwnPropertySymbols(res).find((key) => key.description === 'kOutHeaders') ?? null;
+  if (headerMapKey === null) return;
+  const map = (res as unknown as Record<symbol, unknown>)[headerMapKey];
+  if (typeof map === 'object' && map !== null && Object.keys(map).length === 0) {
+    (res as unknown as Record<symbol, unknown>)[headerMapKey] = null;
+  }
 }
 
 /** Header names already written in title case; the app sets the same few on every stream. */
