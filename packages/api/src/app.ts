@@ -201,7 +201,7 @@ export function createApp(deps: AppDeps): IronflowApp {
   mountReady(router, deps.log);
   mountAsyncApi(router);
   mountOpenApi(router);
-  mountEventsStream(router, { log: deps.log, hub, authenticate });
+  const eventsStream = mountEventsStream(router, { log: deps.log, hub, authenticate });
   mountRunLogs(router, { log: deps.log, authenticate });
   mountAuditLogs(router, { log: deps.log, authenticate });
   mountIngestEvents(router, append, once, ingestGuards);
@@ -238,6 +238,7 @@ export function createApp(deps: AppDeps): IronflowApp {
   // Inside docs/PROTOCOL.md's bound of the store timeout plus one second, with room to write the answer.
   app.use(storeDeadline(storeTimeoutMs + 500));
   app.use(unmatchedEnvelope());
+  app.use(eventsStream);
   app.use(router.routes());
   app.use(router.allowedMethods());
   if (deps.pages) app.use(deps.pages);

@@ -150,6 +150,33 @@ describe('GET /api/v1/events', () => {
     expect(bad.headers.get('x-frame-options')).toBe('DENY');
   });
 
+  it('serves the route at every spelling the router accepts, and 405 to other methods', async () => {
+    const srv = await server();
+    // The exact path is served ahead of the router; these reach the same route through it.
+    for (const path of ['/api/v1/events/', '/API/v1/Events']) {
+      const client = await SseClient.open(`${srv.url}${path}?run_id=${RUN_A}`, {
+        authorization: `Bearer ${srv.token()}`,
+      });
+      clients.push(client);
+      expect(client.status).toBe(200);
+      await client.waitUntil(() => client.raw.includes(': connected'), 'the preamble');
+    }
+    const head = await fetch(`${srv.url}/api/v1/events`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${srv.token()}` },
+    });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('text/event-stream');
+    const post = await fetch(`${srv.url}/api/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${srv.token()}` },
+    });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toContain('GET');
+    expect(((await post.json()) as { error: { code: string } }).error.code).toBe('METHOD_NOT_ALLOWED');
+    expect(srv.ironflow.hub.inspect().liveConnections).toBe(2);
+  });
+
   it('authenticates before validating the query', async () => {
     const srv = await server();
     const response = await fetch(`${srv.url}/api/v1/events?types=nope`);

@@ -21,9 +21,28 @@ export interface EventsStreamDeps {
   readonly authenticate: Middleware<AuthState>;
 }
 
-/** `GET /api/v1/events`: authenticate, validate the query, then hand the socket to the hub. */
-export function mountEventsStream(router: Router, deps: EventsStreamDeps): void {
-  router.get('/api/v1/events', deps.authenticate, async (ctx) => {
+const PATH = '/api/v1/events';
+
+/**
+ * `GET /api/v1/events`: authenticate, validate the query, then hand the socket to the hub.
+ *
+ * Returns the same route as a middleware for the path exactly as written, to mount ahead of the
+ * router: opening a stream is the most frequent request, and the router would test every route's
+ * pattern and compose the route's chain for each. Any other spelling the router accepts (a
+ * trailing slash, another case) still reaches the route through it.
+ */
+export function mountEventsStream(router: Router, deps: EventsStreamDeps): Middleware {
+  const { authenticate } = deps;
+  const openStream = streamRoute(deps);
+  router.get(PATH, authenticate, openStream);
+  return function eventsStreamAhead(ctx, next) {
+    if (ctx.path !== PATH || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
+    return authenticate(ctx as Parameters<typeof authenticate>[0], () => openStream(ctx, next));
+  };
+}
+
+function streamRoute(deps: EventsStreamDeps): Middleware {
+  return async (ctx) => {
     const query = parseStreamQuery(ctx.query, ctx.get('last-event-id'));
     if (ctx.method === 'HEAD') {
       // A HEAD response can carry no body, so a stream opened for it would never send a byte (Node
@@ -78,5 +97,5 @@ export function mountEventsStream(router: Router, deps: EventsStreamDeps): void 
     ctx.respond = false;
     endKoaTracking(ctx.res);
     forgetCredentials(ctx.req);
-  });
+  };
 }
