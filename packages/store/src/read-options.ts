@@ -64,14 +64,23 @@ export const USER_KINDS: readonly EventKind[] = EVENT_KINDS.filter((kind) =>
  * Splits a visible read's kinds: those every reader sees, and the `user_*` ones, which only the
  * reader's own events match.
  */
-export function splitVisibleKinds(kinds: readonly EventKind[] | undefined): {
-  shared: EventKind[];
-  own: EventKind[];
-} {
-  const wanted = kinds ?? EVENT_KINDS;
-  const user = new Set<EventKind>(USER_KINDS);
-  return { shared: wanted.filter((kind) => !user.has(kind)), own: wanted.filter((kind) => user.has(kind)) };
+export function splitVisibleKinds(kinds: readonly EventKind[] | undefined): VisibleKinds {
+  return kinds === undefined ? ALL_KINDS_SPLIT : split(kinds);
 }
+
+/** {@link splitVisibleKinds}'s answer; shared by every read, so never to be modified. */
+export interface VisibleKinds {
+  readonly shared: readonly EventKind[];
+  readonly own: readonly EventKind[];
+}
+
+const USER_KIND_SET: ReadonlySet<EventKind> = new Set(USER_KINDS);
+const split = (kinds: readonly EventKind[]): VisibleKinds => ({
+  shared: kinds.filter((kind) => !USER_KIND_SET.has(kind)),
+  own: kinds.filter((kind) => USER_KIND_SET.has(kind)),
+});
+// Every unfiltered replay of a non-admin asks for this one.
+const ALL_KINDS_SPLIT = split(EVENT_KINDS);
 
 /** {@link EventLogReadBeforeOptions} checked; `kinds` as in {@link NormalisedReadOptions}. */
 export interface NormalisedReadBeforeOptions {
