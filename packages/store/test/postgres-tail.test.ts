@@ -86,11 +86,14 @@ describe.skipIf(skipPostgres)('PostgreSQL log tail across instances', () => {
       expect(tail.seqs()).toEqual(range(total));
       expect(tail.batches.flat().map((stored) => stored.json)).toEqual(rows.map((row) => row.json));
       expect(tail.batches).toEqual(appended);
-      // Its own events are the very objects its appends returned: handed over, not read back.
+      // Its own events are the very objects its appends returned: handed over, not read back. A
+      // catch-up whose read began before an append may still see its commit (the read's snapshot
+      // is taken when PostgreSQL runs it, later under load) and deliver it from the table, which is
+      // as correct; so some, not all, must be handed over (the old tail handed over none).
       const delivered = new Map(tail.batches.flat().map((stored) => [stored.seq, stored.event]));
-      for (const stored of (own[index] as StoredEvent[][]).flat()) {
-        expect(delivered.get(stored.seq)).toBe(stored.event);
-      }
+      const ownEvents = (own[index] as StoredEvent[][]).flat();
+      const handedOver = ownEvents.filter((stored) => delivered.get(stored.seq) === stored.event);
+      expect(handedOver.length, `writer ${index}: own events handed over`).toBeGreaterThan(0);
     }
   });
 
