@@ -4,7 +4,7 @@ import type { Connection } from './connection.js';
 import { eventFrameText } from './event-frames.js';
 import type { HubMetrics } from './hub-metrics.js';
 import type { HubSettings } from './hub-options.js';
-import { StreamIndex } from './stream-index.js';
+import { type MatchVisitor, StreamIndex } from './stream-index.js';
 import { maySee } from './visibility.js';
 
 /**
@@ -17,6 +17,8 @@ export class LiveFanOut {
   dispatchedSeq: number;
   /** What was routed since the last flush. */
   private window = emptyWindow();
+  /** Queues the event being dispatched on each matching stream (one object, reused per event). */
+  private readonly routing = new EventRouting();
   private flushScheduled = false;
   private lastFlushMs = 0;
 
@@ -52,26 +54,16 @@ export class LiveFanOut {
    * stream; the streams are written by the next flush.
    */
   dispatch(batch: readonly StoredEvent[]): void {
-    const window = this.window;
+    const routing = this.routing;
+    routing.window = this.window;
     for (const stored of batch) {
       if (stored.seq <= this.dispatchedSeq) continue;
       this.dispatchedSeq = stored.seq;
-      let frame: string | undefined;
-      const userId = userIdOf(stored.event);
-      this.index.forEachMatch(runIdOf(stored.event), stored.event.type, (conn) => {
-        if (stored.seq <= conn.lastSeq) return; // already sent by this stream's replay
-        if (userId !== null && !maySee(conn.subscriber, userId)) return;
-        conn.lastSeq = stored.seq;
-        if (frame === undefined) {
-          frame = eventFrameText(stored);
-          window.frames.push(frame);
-          window.appendedAtMs ??= stored.appendedAtMs;
-        }
-        if (conn.pending.length === 0) window.touched.push(conn);
-        conn.pending.push(frame);
-      });
+      routing.start(stored);
+      this.index.forEachMatch(runIdOf(stored.event), stored.event.type, routing);
     }
-    if (window.touched.length > 0) this.scheduleFlush();
+    routing.clear();
+    if (this.window.touched.length > 0) this.scheduleFlush();
   }
 
   /**
@@ -132,6 +124,50 @@ interface FlushWindow {
   appendedAtMs: number | undefined;
 }
 
+/** Held by the router between dispatches; never filled (only dispatch routes). */
+const IDLE_WINDOW: FlushWindow = Object.freeze({ touched: [], frames: [], appendedAtMs: undefined });
+
 function emptyWindow(): FlushWindow {
   return { touched: [], frames: [], appendedAtMs: undefined };
+}
+
+/**
+ * Queues one event on the streams the index matched: its frame is built at the first stream that
+ * may see it, once, and shared by the others.
+ */
+class EventRouting implements MatchVisitor {
+  /** The flush window being filled; set by each dispatch. */
+  window: FlushWindow = IDLE_WINDOW;
+  private stored: StoredEvent | undefined;
+  private userId: string | null = null;
+  private frame: string | undefined;
+
+  start(stored: StoredEvent): void {
+    this.stored = stored;
+    this.userId = userIdOf(stored.event);
+    this.frame = undefined;
+  }
+
+  /** Lets go of the last event and of the window, so neither outlives its dispatch. */
+  clear(): void {
+    this.stored = undefined;
+    this.frame = undefined;
+    this.window = IDLE_WINDOW;
+  }
+
+  visit(conn: Connection): void {
+    const stored = this.stored as StoredEvent;
+    if (stored.seq <= conn.lastSeq) return; // already sent by this stream's replay
+    if (this.userId !== null && !maySee(conn.subscriber, this.userId)) return;
+    conn.lastSeq = stored.seq;
+    let frame = this.frame;
+    if (frame === undefined) {
+      frame = eventFrameText(stored);
+      this.frame = frame;
+      this.window.frames.push(frame);
+      this.window.appendedAtMs ??= stored.appendedAtMs;
+    }
+    if (conn.pending.length === 0) this.window.touched.push(conn);
+    conn.pending.push(frame);
+  }
 }

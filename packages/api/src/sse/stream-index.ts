@@ -1,8 +1,6 @@
 import type { EventKindName } from '@ironflow/engine';
 import type { Connection } from './connection.js';
 
-const NONE: ReadonlySet<Connection> = new Set();
-
 /**
  * Live streams indexed by what they filter on, so routing an event visits the streams that
  * match it (plus, for a run, its streams filtering on other kinds), never every stream.
@@ -37,17 +35,30 @@ export class StreamIndex {
     this.entries--;
   }
 
-  /** Calls `visit` once for every stream whose filters accept an event of this run and kind. */
-  forEachMatch(runId: string | null, kind: EventKindName, visit: (conn: Connection) => void): void {
+  /**
+   * Calls `visitor.visit` once for every stream whose filters accept an event of this run and
+   * kind. A visitor object rather than a callback: routing calls this once per appended event,
+   * and a closure per event was an allocation and a call site the compiler saw many functions at.
+   */
+  forEachMatch(runId: string | null, kind: EventKindName, visitor: MatchVisitor): void {
     if (runId !== null) {
-      for (const conn of this.byRun.get(runId) ?? NONE) {
-        const kinds = conn.subscriber.kinds;
-        if (kinds === null || kinds.has(kind)) visit(conn);
+      const ofRun = this.byRun.get(runId);
+      if (ofRun !== undefined) {
+        for (const conn of ofRun) {
+          const kinds = conn.subscriber.kinds;
+          if (kinds === null || kinds.has(kind)) visitor.visit(conn);
+        }
       }
     }
-    for (const conn of this.byKind.get(kind) ?? NONE) visit(conn);
-    for (const conn of this.unfiltered) visit(conn);
+    const ofKind = this.byKind.get(kind);
+    if (ofKind !== undefined) for (const conn of ofKind) visitor.visit(conn);
+    if (this.unfiltered.size > 0) for (const conn of this.unfiltered) visitor.visit(conn);
   }
+}
+
+/** What {@link StreamIndex.forEachMatch} hands each matching stream to. */
+export interface MatchVisitor {
+  visit(conn: Connection): void;
 }
 
 function addTo<K>(map: Map<K, Set<Connection>>, key: K, conn: Connection): void {
