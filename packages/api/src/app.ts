@@ -204,7 +204,7 @@ export function createApp(deps: AppDeps): IronflowApp {
   const eventsStream = mountEventsStream(router, { log: deps.log, hub, authenticate });
   mountRunLogs(router, { log: deps.log, authenticate });
   mountAuditLogs(router, { log: deps.log, authenticate });
-  mountIngestEvents(router, append, once, ingestGuards);
+  const ingestEvents = mountIngestEvents(router, append, once, ingestGuards);
   mountIngestLogs(router, append, once, ingestGuards);
   mountMetrics(router, metrics, deps.environment === 'production' ? authenticateWorker : null);
   mountAuthRoutes(router, {
@@ -239,6 +239,7 @@ export function createApp(deps: AppDeps): IronflowApp {
   app.use(storeDeadline(storeTimeoutMs + 500));
   app.use(unmatchedEnvelope());
   app.use(eventsStream);
+  app.use(ingestEvents);
   app.use(router.routes());
   app.use(router.allowedMethods());
   if (deps.pages) app.use(deps.pages);

@@ -142,6 +142,24 @@ describe('POST /api/v1/internal/events', () => {
     );
   });
 
+  it('serves the route at every spelling the router accepts, and 405 to other methods', async () => {
+    const srv = await server();
+    // The exact path is served ahead of the router; these reach the same route through it.
+    for (const path of [EVENTS_PATH, `${EVENTS_PATH}/`, '/API/v1/Internal/Events']) {
+      const response = await post(srv, path, JSON.stringify(runCreated(RUN_A)));
+      expect(response.status).toBe(202);
+      expect(((await response.json()) as { data: { accepted: number } }).data.accepted).toBe(1);
+    }
+    expect(srv.log.bounds().headSeq).toBe(3);
+    const get = await fetch(`${srv.url}${EVENTS_PATH}`, {
+      headers: { authorization: `Bearer ${WORKER_TOKEN}` },
+    });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toContain('POST');
+    expect(get.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(((await get.json()) as { error: { code: string } }).error.code).toBe('METHOD_NOT_ALLOWED');
+  });
+
   it.each([
     ['no header', {}],
     ['a wrong token', { authorization: 'Bearer wrong' }],

@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { Middleware } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 import { validationFailed } from '../errors.js';
 import { readIdempotencyKey } from '../http/idempotency-key.js';
 import { readBodyBytes } from '../http/read-body-bytes.js';
@@ -10,17 +10,25 @@ import { type IngestOnceDeps, ingestOnce } from './ingest-once.js';
 export const MAX_BATCH_EVENTS = 1000;
 export const MAX_INGEST_BODY_BYTES = 2 * 1024 * 1024;
 
+const PATH = '/api/v1/internal/events';
+
 /**
  * `POST /api/v1/internal/events`: one event or a batch of 1 to 1000, stored all-or-nothing and
  * at most once per `Idempotency-Key`; validation (with per-item details) happens in `EventLog.append`.
+ *
+ * Returns the same route (guards included) as a middleware for the path exactly as written, to
+ * mount ahead of the router: producers post here on every append, and the router would test
+ * every route's pattern and compose the route's chain for each request. Any other spelling the
+ * router accepts (a trailing slash, another case) and the `405` for other methods still go
+ * through the router.
  */
 export function mountIngestEvents(
   router: Router,
   append: EventSink,
   once: IngestOnceDeps,
   guards: readonly Middleware[],
-): void {
-  router.post('/api/v1/internal/events', ...guards, async (ctx) => {
+): Middleware {
+  const ingest: Middleware = async (ctx) => {
     const key = readIdempotencyKey(ctx);
     checkJsonType(ctx);
     const bytes = await readBodyBytes(ctx, MAX_INGEST_BODY_BYTES);
@@ -30,5 +38,21 @@ export function mountIngestEvents(
       throw validationFailed(`a batch holds 1 to ${MAX_BATCH_EVENTS} events, got ${items.length}`);
     }
     await ingestOnce(ctx, once, { key, target: 'events', body: bytes }, (options) => append(items, options));
-  });
+  };
+  router.post(PATH, ...guards, ingest);
+  const chain = [...guards, ingest];
+  return function ingestEventsAhead(ctx, next) {
+    if (ctx.path !== PATH || ctx.method !== 'POST') return next();
+    return runChain(chain, 0, ctx, next);
+  };
+}
+
+/** Runs `chain` from `index` as koa-compose does (a middleware that throws gives a rejection). */
+function runChain(chain: readonly Middleware[], index: number, ctx: Context, next: Next): Promise<void> {
+  if (index === chain.length) return next();
+  try {
+    return Promise.resolve((chain[index] as Middleware)(ctx, () => runChain(chain, index + 1, ctx, next)));
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
