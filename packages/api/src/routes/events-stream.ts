@@ -4,6 +4,7 @@ import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { endKoaTracking } from '../http/end-koa-tracking.js';
 import { forgetCredentials } from '../http/forget-credentials.js';
+import { routeAhead } from '../http/route-ahead.js';
 import { planBacklog } from '../sse/backlog-plan.js';
 import type { Hub } from '../sse/hub.js';
 import { planResume } from '../sse/resume-plan.js';
@@ -27,18 +28,12 @@ const PATH = '/api/v1/events';
  * `GET /api/v1/events`: authenticate, validate the query, then hand the socket to the hub.
  *
  * Returns the same route as a middleware for the path exactly as written, to mount ahead of the
- * router: opening a stream is the most frequent request, and the router would test every route's
- * pattern and compose the route's chain for each. Any other spelling the router accepts (a
- * trailing slash, another case) still reaches the route through it.
+ * router ({@link routeAhead}): opening a stream is the most frequent request.
  */
 export function mountEventsStream(router: Router, deps: EventsStreamDeps): Middleware {
-  const { authenticate } = deps;
-  const openStream = streamRoute(deps);
-  router.get(PATH, authenticate, openStream);
-  return function eventsStreamAhead(ctx, next) {
-    if (ctx.path !== PATH || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
-    return authenticate(ctx as Parameters<typeof authenticate>[0], () => openStream(ctx, next));
-  };
+  const chain = [deps.authenticate as Middleware, streamRoute(deps)];
+  router.get(PATH, ...chain);
+  return routeAhead(['GET', 'HEAD'], PATH, chain);
 }
 
 function streamRoute(deps: EventsStreamDeps): Middleware {

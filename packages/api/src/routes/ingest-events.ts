@@ -1,9 +1,10 @@
 import type Router from '@koa/router';
-import type { Context, Middleware, Next } from 'koa';
+import type { Middleware } from 'koa';
 import { validationFailed } from '../errors.js';
 import { readIdempotencyKey } from '../http/idempotency-key.js';
 import { readBodyBytes } from '../http/read-body-bytes.js';
 import { checkJsonType, parseJsonBytes } from '../http/read-json-body.js';
+import { routeAhead } from '../http/route-ahead.js';
 import type { EventSink } from './event-sink.js';
 import { type IngestOnceDeps, ingestOnce } from './ingest-once.js';
 
@@ -17,10 +18,7 @@ const PATH = '/api/v1/internal/events';
  * at most once per `Idempotency-Key`; validation (with per-item details) happens in `EventLog.append`.
  *
  * Returns the same route (guards included) as a middleware for the path exactly as written, to
- * mount ahead of the router: producers post here on every append, and the router would test
- * every route's pattern and compose the route's chain for each request. Any other spelling the
- * router accepts (a trailing slash, another case) and the `405` for other methods still go
- * through the router.
+ * mount ahead of the router ({@link routeAhead}): producers post here on every append.
  */
 export function mountIngestEvents(
   router: Router,
@@ -39,20 +37,7 @@ export function mountIngestEvents(
     }
     await ingestOnce(ctx, once, { key, target: 'events', body: bytes }, (options) => append(items, options));
   };
-  router.post(PATH, ...guards, ingest);
   const chain = [...guards, ingest];
-  return function ingestEventsAhead(ctx, next) {
-    if (ctx.path !== PATH || ctx.method !== 'POST') return next();
-    return runChain(chain, 0, ctx, next);
-  };
-}
-
-/** Runs `chain` from `index` as koa-compose does (a middleware that throws gives a rejection). */
-function runChain(chain: readonly Middleware[], index: number, ctx: Context, next: Next): Promise<void> {
-  if (index === chain.length) return next();
-  try {
-    return Promise.resolve((chain[index] as Middleware)(ctx, () => runChain(chain, index + 1, ctx, next)));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  router.post(PATH, ...chain);
+  return routeAhead(['POST'], PATH, chain);
 }
