@@ -3,9 +3,8 @@
 // publishes simulated workflow runs to a running server.
 import { parseArgs } from 'node:util';
 import { closestMatch } from './closest-match.js';
-import { type Config, loadConfig } from './config.js';
 import { DEMO_USAGE } from './demo-usage.js';
-import { EXIT_CONFIG, reportConfigError } from './report-config-error.js';
+import { EXIT_CONFIG, loadConfigOrReport } from './report-config-error.js';
 import { mintCliToken } from './token-command.js';
 
 const USAGE = `Usage: ironflow <command> [options]
@@ -80,12 +79,8 @@ function token(args: string[]): number {
     );
   }
 
-  let config: Config;
-  try {
-    config = loadConfig(process.env, { purpose: 'token' });
-  } catch (error) {
-    return reportConfigError(error);
-  }
+  const config = loadConfigOrReport(process.env, { purpose: 'token' });
+  if (config === null) return EXIT_CONFIG;
   const minted = mintCliToken(config, {
     username,
     isAdmin: values.admin,

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { type Config, loadConfig } from './config.js';
 import { type DemoSummary, runDemo } from './demo.js';
 import { createDemoIngestClient, DemoIngestError } from './demo-ingest-client.js';
-import { reportConfigError } from './report-config-error.js';
+import { EXIT_CONFIG, loadConfigOrReport } from './report-config-error.js';
 
 interface DemoArgs {
   readonly url: string;
@@ -76,12 +75,8 @@ export async function demoCommand(args: string[], usageError: (message: string) 
   }
   if (typeof parsed === 'string') return usageError(`demo: ${parsed}`);
 
-  let config: Config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    return reportConfigError(error);
-  }
+  const config = loadConfigOrReport(process.env);
+  if (config === null) return EXIT_CONFIG;
 
   const controller = new AbortController();
   const stop = () => controller.abort();

@@ -1,3 +1,4 @@
+import { type Config, type LoadConfigOptions, loadConfig } from './config.js';
 import { ConfigError } from './config-error.js';
 
 /** Exit code for a configuration or usage error: the process never started its work. */
@@ -8,4 +9,17 @@ export function reportConfigError(error: unknown): number {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`ironflow: ${error.message}\n`);
   return EXIT_CONFIG;
+}
+
+/**
+ * {@link loadConfig}, or null once a ConfigError's list is on stderr (the caller exits with
+ * {@link EXIT_CONFIG}); anything else is rethrown.
+ */
+export function loadConfigOrReport(env: NodeJS.ProcessEnv, options?: LoadConfigOptions): Config | null {
+  try {
+    return loadConfig(env, options);
+  } catch (error) {
+    reportConfigError(error);
+    return null;
+  }
 }

@@ -1,7 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
-import { type Config, loadConfig } from './config.js';
-import { EXIT_CONFIG, reportConfigError } from './report-config-error.js';
+import { EXIT_CONFIG, loadConfigOrReport } from './report-config-error.js';
 
 /** Set in each worker's environment: its index (0 prints the development banner). */
 export const WORKER_INDEX_ENV = 'IRONFLOW_WORKER_INDEX';
@@ -25,11 +24,9 @@ const RESTART_DELAY_MS = 1_000;
  * its start is replaced, one that dies sooner stops everything with exit 1.
  */
 export async function serveWorkers(env: NodeJS.ProcessEnv, count: number): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig(env);
-  } catch (error) {
-    process.exitCode = reportConfigError(error);
+  const config = loadConfigOrReport(env);
+  if (config === null) {
+    process.exitCode = EXIT_CONFIG;
     return;
   }
   if (config.databaseUrl === null) {

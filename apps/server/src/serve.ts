@@ -4,12 +4,12 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTokenService } from '@ironflow/auth';
-import { type Config, loadConfig } from './config.js';
+import type { Config } from './config.js';
 import { ConfigError } from './config-error.js';
 import { DEV_USER_NAME } from './dev-defaults.js';
 import { formatDevHints } from './dev-hints.js';
 import { createLogger } from './logger.js';
-import { reportConfigError } from './report-config-error.js';
+import { EXIT_CONFIG, loadConfigOrReport, reportConfigError } from './report-config-error.js';
 import { SHUTDOWN_MESSAGE, WORKER_INDEX_ENV } from './serve-workers.js';
 import { startServer } from './server.js';
 import { handleShutdownSignals } from './shutdown.js';
@@ -43,11 +43,9 @@ function devHints(config: Config, url: string): string {
  * shutdown to the signal handlers.
  */
 export async function serve(env: NodeJS.ProcessEnv): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig(env);
-  } catch (error) {
-    process.exitCode = reportConfigError(error);
+  const config = loadConfigOrReport(env);
+  if (config === null) {
+    process.exitCode = EXIT_CONFIG;
     return;
   }
 
