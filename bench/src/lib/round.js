@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { nowMs, statusEvent } from './events.js';
 import { sample } from './proc-stats.js';
 
@@ -26,6 +27,20 @@ export function correctness(report, openFailures = 0) {
     incomplete: report.incomplete,
     failures: report.failures + openFailures,
     firstFailure: report.firstFailure,
+  };
+}
+
+/**
+ * A `pace` for {@link publishSequence}: event `sent` goes out `sent / rate` seconds after the
+ * first of its sequence (a fixed schedule, not a fixed gap, so a slow request does not shift the
+ * ones after it).
+ */
+export function fixedRate(rate) {
+  let start = 0;
+  return async (sent) => {
+    if (sent === 0) start = nowMs();
+    const wait = start + (sent * 1000) / rate - nowMs();
+    if (wait > 0) await sleep(wait);
   };
 }
 

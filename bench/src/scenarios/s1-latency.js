@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { nowMs } from '../lib/events.js';
+import { fixedRate } from '../lib/round.js';
 import { openClients } from '../lib/stream-clients.js';
 import { broadcastRounds } from './s1-broadcast.js';
 
@@ -14,12 +13,7 @@ export default {
     try {
       clients = await openClients(server, { count: s.clients, workers: ctx.workers });
       const events = s.rate * s.seconds;
-      let start = 0;
-      const pace = async (sent) => {
-        if (sent === 0) start = nowMs();
-        const wait = start + (sent * 1000) / s.rate - nowMs();
-        if (wait > 0) await sleep(wait);
-      };
+      const pace = fixedRate(s.rate);
       const [, round] = await broadcastRounds(
         server,
         clients,

@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { nowMs, runIds } from '../lib/events.js';
-import { deliveryRound, publishSequence } from '../lib/round.js';
+import { runIds } from '../lib/events.js';
+import { deliveryRound, fixedRate, publishSequence } from '../lib/round.js';
 import { openClients } from '../lib/stream-clients.js';
 import { dropSchema, ownName } from '../targets/ironflow-postgres.js';
 
@@ -26,12 +25,7 @@ export default {
       clients = await openClients(b, { count: s.clients, workers: ctx.workers });
       const [run] = runIds(1);
       const events = s.rate * s.seconds;
-      let start = 0;
-      const pace = async (sent) => {
-        if (sent === 0) start = nowMs();
-        const wait = start + (sent * 1000) / s.rate - nowMs();
-        if (wait > 0) await sleep(wait);
-      };
+      const pace = fixedRate(s.rate);
       const round = (first, count, paced) =>
         deliveryRound({
           server: { pids: () => [...a.pids(), ...b.pids()] },
