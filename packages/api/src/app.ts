@@ -188,7 +188,7 @@ export function createApp(deps: AppDeps): IronflowApp {
   const authenticateWorker = createWorkerAuthMiddleware(deps.workerToken);
   const authenticateProducer = createWorkerAuthMiddleware(deps.workerToken, { apiKeys: keyVerifier });
   const append = createEventSink(deps.log, deps.publisher, (stored) =>
-    metrics.appended(stored.map((entry) => entry.event.type)),
+    metrics.appended(stored.map((entry) => entry.kind)),
   );
   const ingestGuards = [countIngestRejections(metrics), authenticateProducer];
   const once = {

@@ -1,4 +1,4 @@
-import type { EventKindName, IronflowEvent } from '@ironflow/engine';
+import type { EventKind, EventKindName, IronflowEvent } from '@ironflow/engine';
 import type { IdempotencyLease, IdempotentAnswer } from './idempotency-store.js';
 
 /** One event as the log stored it. */
@@ -7,7 +7,16 @@ export interface StoredEvent {
   readonly seq: number;
   /** `formatCursor(log.epoch, seq)`: the SSE `id`. */
   readonly cursor: string;
-  /** The validated, canonical event. */
+  /** `event.type`. With `runId` and `userId`, what routing and framing read without the event. */
+  readonly kind: EventKind;
+  /** `runIdOf(event)`: the run, `null` for the `user_*` kinds. */
+  readonly runId: string | null;
+  /** `userIdOf(event)`: the user a `user_*` event concerns, else `null`. */
+  readonly userId: string | null;
+  /**
+   * The validated, canonical event. On what the memory log's reads return it is parsed from
+   * `json` when first used: the log retains the JSON, not the parsed event.
+   */
   readonly event: IronflowEvent;
   /** `serializeEvent(event)`, computed once at append: the SSE `data:` and the webhook body. */
   readonly json: string;

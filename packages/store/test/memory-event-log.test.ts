@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { type EventKind, runIdOf } from '@ironflow/engine';
 import { createMemoryEventLog, type StoredEvent } from '@ironflow/store';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -55,6 +57,54 @@ describe('createMemoryEventLog', () => {
     expect(batches[0]?.[0]).toBe(stored[0]);
     expect(Object.isFrozen(stored[0])).toBe(true);
     expect(Object.isFrozen(stored[0]?.event)).toBe(true);
+  });
+
+  it('reads give the event parsed from its JSON, once per read object, frozen', async () => {
+    const log = createMemoryEventLog();
+    const runId = randomUUID();
+    const [appended] = await log.append([runCreated(runId)]);
+    const [read] = await log.read({ afterSeq: 0, limit: 1 });
+    expect(read).not.toBe(appended);
+    expect(read?.event).not.toBe(appended?.event);
+    expect(read?.event).toEqual(appended?.event);
+    expect(read?.event).toBe(read?.event);
+    expect(Object.isFrozen(read) && Object.isFrozen(read?.event)).toBe(true);
+    expect(read).toMatchObject({
+      seq: 1,
+      cursor: appended?.cursor,
+      kind: 'run_created',
+      runId,
+      userId: null,
+    });
+  });
+
+  it('keeps the JSON of a retained event, not the parsed event', async () => {
+    // The log's memory budget counts on it (historyBytes): the parsed event was more than a third
+    // of what each retained event kept alive. Once append's answer is dropped, only the log holds it.
+    setFlagsFromString('--expose-gc');
+    const collectGarbage = runInNewContext('gc') as () => void;
+    const log = createMemoryEventLog();
+    // Appended in a function of its own, so no frame of this test still holds the last answer.
+    const appendAll = async () => {
+      const refs: WeakRef<object>[] = [];
+      for (let round = 0; round < 20; round += 1) {
+        const [stored] = await log.append([runCreated(randomUUID())]);
+        refs.push(new WeakRef((stored as StoredEvent).event));
+      }
+      return refs;
+    };
+    const freed = await appendAll();
+    // `deref` keeps its target alive until the current job ends: collect in a fresh job each time.
+    const nextJob = () => new Promise((resolve) => setImmediate(resolve));
+    const alive = () => freed.flatMap((ref, index) => (ref.deref() === undefined ? [] : [index]));
+    const deadline = Date.now() + 5_000;
+    do {
+      await nextJob();
+      collectGarbage();
+      await nextJob();
+    } while (alive().length > 0 && Date.now() < deadline);
+    expect(alive()).toEqual([]);
+    expect(await log.read({ afterSeq: 0, limit: 100 })).toHaveLength(20);
   });
 
   it('reports a throwing listener and still delivers to the others and resolves the append', async () => {

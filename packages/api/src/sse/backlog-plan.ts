@@ -1,4 +1,4 @@
-import { type EventKindName, userIdOf } from '@ironflow/engine';
+import type { EventKindName } from '@ironflow/engine';
 import type { EventLog } from '@ironflow/store';
 import type { ResumePlan } from './resume-plan.js';
 
@@ -37,7 +37,7 @@ export async function planBacklog(
     const page = await log.readBefore({ beforeSeq, runId: runId ?? undefined, kinds: kindList, limit });
     for (const stored of page) {
       beforeSeq = stored.seq;
-      const concerns = userIdOf(stored.event);
+      const concerns = stored.userId;
       if (concerns === null || isAdmin || concerns === userId) wanted -= 1;
       if (wanted === 0) return { afterSeq: beforeSeq - 1, gap: null };
     }

@@ -25,7 +25,7 @@ export function eventFrame(stored: StoredEvent): Buffer {
 
 /** The text of {@link eventFrame}, for replay, which joins many frames into one write. */
 export function eventFrameText(stored: StoredEvent): string {
-  return `id: ${stored.cursor}\nevent: ${stored.event.type}\ndata: ${escapeLineSeparators(stored.json)}\n\n`;
+  return `id: ${stored.cursor}\nevent: ${stored.kind}\ndata: ${escapeLineSeparators(stored.json)}\n\n`;
 }
 
 const LINE_SEPARATORS = /[\u2028\u2029]/g;

@@ -1,4 +1,3 @@
-import { runIdOf, userIdOf } from '@ironflow/engine';
 import type { StoredEvent } from '@ironflow/store';
 import type { Connection } from './connection.js';
 import { eventFrameText } from './event-frames.js';
@@ -60,7 +59,7 @@ export class LiveFanOut {
       if (stored.seq <= this.dispatchedSeq) continue;
       this.dispatchedSeq = stored.seq;
       routing.start(stored);
-      this.index.forEachMatch(runIdOf(stored.event), stored.event.type, routing);
+      this.index.forEachMatch(stored.runId, stored.kind, routing);
     }
     routing.clear();
     if (this.window.touched.length > 0) this.scheduleFlush();
@@ -144,7 +143,7 @@ class EventRouting implements MatchVisitor {
 
   start(stored: StoredEvent): void {
     this.stored = stored;
-    this.userId = userIdOf(stored.event);
+    this.userId = stored.userId;
     this.frame = undefined;
   }
 

@@ -1,4 +1,4 @@
-import { type EventKindName, userIdOf } from '@ironflow/engine';
+import type { EventKindName } from '@ironflow/engine';
 import type { StoredEvent } from '@ironflow/store';
 import { eventFrameText } from './event-frames.js';
 
@@ -104,5 +104,5 @@ function encodeChunks(page: readonly StoredEvent[]): ReplayChunk[] {
 }
 
 function isUserScoped(stored: StoredEvent): boolean {
-  return userIdOf(stored.event) !== null;
+  return stored.userId !== null;
 }

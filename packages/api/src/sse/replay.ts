@@ -1,4 +1,3 @@
-import { userIdOf } from '@ironflow/engine';
 import { type EventLog, formatCursor, type StoredEvent } from '@ironflow/store';
 import type { AppLogger } from '../logger.js';
 import type { CloseReason, Connection } from './connection.js';
@@ -121,7 +120,7 @@ async function replayOwnChunks(
   let frames = 0;
   for (const [index, stored] of page.entries()) {
     conn.lastSeq = stored.seq;
-    const eventUser = userIdOf(stored.event);
+    const eventUser = stored.userId;
     if (eventUser === null || maySee(conn.subscriber, eventUser)) {
       chunk += eventFrameText(stored);
       frames++;

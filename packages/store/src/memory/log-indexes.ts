@@ -1,4 +1,4 @@
-import { type EventKind, runIdOf, userIdOf } from '@ironflow/engine';
+import type { EventKind } from '@ironflow/engine';
 import type { StoredEvent } from '../event-log.js';
 import {
   type NormalisedLogLineQuery,
@@ -9,19 +9,21 @@ import {
 } from '../read-options.js';
 import { microsOfTime } from '../time-key.js';
 import { Queue } from './queue.js';
+import { type RetainedEvent, readView } from './retained-event.js';
 import { SeqIndex, type SeqRange, type SeqRangeBefore } from './seq-index.js';
 
-type Keep = (stored: StoredEvent) => boolean;
+type Keep = (retained: RetainedEvent) => boolean;
 const always: Keep = () => true;
 
 /**
  * The memory log's retained events and its two secondary indexes (run → seqs, kind → seqs), with
  * the reads that walk them. Every read costs what it returns plus what its filters skip inside
- * the shorter index list, never the size of the log.
+ * the shorter index list, never the size of the log. Filters test the retained fields; only what
+ * a read returns becomes a `StoredEvent` (see `readView`).
  */
 export class LogIndexes {
   /** Consecutive seqs: seq s sits at position s - oldestSeq. */
-  readonly events = new Queue<StoredEvent>();
+  readonly events = new Queue<RetainedEvent>();
   readonly byRun = new SeqIndex<string>();
   readonly byKind = new SeqIndex<EventKind>();
   /**
@@ -32,6 +34,9 @@ export class LogIndexes {
   /** `user_*` events by the user they concern: a non-admin's read walks only their own. */
   readonly byUser = new SeqIndex<string>();
 
+  /** `cursorOf(seq)`: the cursor of each event a read returns, formatted when it is read. */
+  constructor(private readonly cursorOf: (seq: number) => string) {}
+
   get oldestSeq(): number | null {
     return this.events.at(0)?.seq ?? null;
   }
@@ -40,8 +45,14 @@ export class LogIndexes {
     return this.events.length;
   }
 
-  eventAt(seq: number): StoredEvent {
-    return this.events.at(seq - (this.oldestSeq ?? 0)) as StoredEvent;
+  /** The retained event `seq` (a retained seq). */
+  retainedAt(seq: number): RetainedEvent {
+    return this.events.at(seq - (this.oldestSeq ?? 0)) as RetainedEvent;
+  }
+
+  /** What a read returns for `retained`. */
+  view(retained: RetainedEvent): StoredEvent {
+    return readView(retained, this.cursorOf(retained.seq));
   }
 
   /** The `at` of retained event `seq`, in microseconds since the Unix epoch. */
@@ -49,26 +60,25 @@ export class LogIndexes {
     return this.#atMicros.at(seq - (this.oldestSeq ?? 0)) as number;
   }
 
-  add(stored: StoredEvent): void {
-    this.events.push(stored);
-    this.#atMicros.push(microsOfTime(stored.event.at) ?? Number.NaN);
-    const runId = runIdOf(stored.event);
-    if (runId !== null) this.byRun.add(runId, stored.seq);
-    this.byKind.add(stored.event.type, stored.seq);
-    const userId = userIdOf(stored.event);
-    if (userId !== null) this.byUser.add(userId.toLowerCase(), stored.seq);
+  /** Retains an event whose `at` is `at` (an RFC 3339 time). */
+  add(retained: RetainedEvent, at: string): void {
+    this.events.push(retained);
+    this.#atMicros.push(microsOfTime(at) ?? Number.NaN);
+    const { seq, runId, userId } = retained;
+    if (runId !== null) this.byRun.add(runId, seq);
+    this.byKind.add(retained.kind, seq);
+    if (userId !== null) this.byUser.add(userId.toLowerCase(), seq);
   }
 
   /** Drops the oldest event from the log and its indexes, and returns it. */
-  evictOldest(): StoredEvent | undefined {
+  evictOldest(): RetainedEvent | undefined {
     const evicted = this.events.shift();
     if (evicted === undefined) return undefined;
     this.#atMicros.shift();
     // Seqs enter and leave in ascending order, so the evicted seq heads its index lists.
-    const runId = runIdOf(evicted.event);
+    const { runId, userId } = evicted;
     if (runId !== null) this.byRun.removeOldest(runId);
-    this.byKind.removeOldest(evicted.event.type);
-    const userId = userIdOf(evicted.event);
+    this.byKind.removeOldest(evicted.kind);
     if (userId !== null) this.byUser.removeOldest(userId.toLowerCase());
     return evicted;
   }
@@ -90,8 +100,7 @@ export class LogIndexes {
       return this.merge(
         ranges,
         limit,
-        (stored) =>
-          (allOwn || userIdOf(stored.event) === null || ownKinds.has(stored.event.type)) && extra(stored),
+        (retained) => (allOwn || retained.userId === null || ownKinds.has(retained.kind)) && extra(retained),
       );
     }
     if (kinds === undefined) {
@@ -109,8 +118,8 @@ export class LogIndexes {
     const runCandidates = runRange.seqs.length - runRange.start;
     const kindCandidates = kindRanges.reduce((sum, range) => sum + range.seqs.length - range.start, 0);
     return runCandidates <= kindCandidates
-      ? this.take(runRange, limit, (stored) => kindSet.has(stored.event.type) && extra(stored))
-      : this.merge(kindRanges, limit, (stored) => runIdOf(stored.event) === runId && extra(stored));
+      ? this.take(runRange, limit, (retained) => kindSet.has(retained.kind) && extra(retained))
+      : this.merge(kindRanges, limit, (retained) => retained.runId === runId && extra(retained));
   }
 
   readBefore({ beforeSeq, limit, runId, kinds }: NormalisedReadBeforeOptions): StoredEvent[] {
@@ -127,17 +136,22 @@ export class LogIndexes {
     const kindSet: ReadonlySet<string> = new Set(kinds);
     const kindCandidates = kindRanges.reduce((sum, range) => sum + range.end, 0);
     return runRange.end <= kindCandidates
-      ? this.takeBack(runRange, limit, (stored) => kindSet.has(stored.event.type))
-      : this.mergeBack(kindRanges, limit, (stored) => runIdOf(stored.event) === runId);
+      ? this.takeBack(runRange, limit, (retained) => kindSet.has(retained.kind))
+      : this.mergeBack(kindRanges, limit, (retained) => retained.runId === runId);
   }
 
   readLogLines({ runId, afterSeq, stepId, stream, limit }: NormalisedLogLineQuery): StoredEvent[] {
-    const matches: Keep = (stored) => {
-      const line = stored.event as { step_id?: unknown; stream?: unknown };
-      return (
-        (stepId === undefined || line.step_id === stepId) && (stream === undefined || line.stream === stream)
-      );
-    };
+    // Step and stream are not retained as fields: a filtered log read parses its candidates.
+    const matches: Keep =
+      stepId === undefined && stream === undefined
+        ? always
+        : (retained) => {
+            const line = JSON.parse(retained.json) as { step_id?: unknown; stream?: unknown };
+            return (
+              (stepId === undefined || line.step_id === stepId) &&
+              (stream === undefined || line.stream === stream)
+            );
+          };
     return this.read({ afterSeq, limit, runId, kinds: ['log_line'], visibleTo: undefined }, matches);
   }
 
@@ -146,8 +160,8 @@ export class LogIndexes {
     const out: StoredEvent[] = [];
     if (oldest === null) return out;
     for (let offset = Math.max(afterSeq + 1, oldest) - oldest; offset < this.events.length; offset += 1) {
-      const stored = this.events.at(offset) as StoredEvent;
-      if (keep(stored) && out.push(stored) >= limit) break;
+      const retained = this.events.at(offset) as RetainedEvent;
+      if (keep(retained) && out.push(this.view(retained)) >= limit) break;
     }
     return out;
   }
@@ -158,7 +172,7 @@ export class LogIndexes {
     if (oldest === null) return out;
     const last = Math.min(beforeSeq - oldest, this.events.length) - 1;
     for (let offset = last; offset >= 0 && out.length < limit; offset -= 1) {
-      out.push(this.events.at(offset) as StoredEvent);
+      out.push(this.view(this.events.at(offset) as RetainedEvent));
     }
     return out;
   }
@@ -167,8 +181,8 @@ export class LogIndexes {
     const out: StoredEvent[] = [];
     if (range === undefined) return out;
     for (let index = range.start; index < range.seqs.length && out.length < limit; index += 1) {
-      const stored = this.eventAt(range.seqs.at(index) as number);
-      if (keep(stored)) out.push(stored);
+      const retained = this.retainedAt(range.seqs.at(index) as number);
+      if (keep(retained)) out.push(this.view(retained));
     }
     return out;
   }
@@ -177,8 +191,8 @@ export class LogIndexes {
     const out: StoredEvent[] = [];
     if (range === undefined) return out;
     for (let index = range.end - 1; index >= 0 && out.length < limit; index -= 1) {
-      const stored = this.eventAt(range.seqs.at(index) as number);
-      if (keep(stored)) out.push(stored);
+      const retained = this.retainedAt(range.seqs.at(index) as number);
+      if (keep(retained)) out.push(this.view(retained));
     }
     return out;
   }
@@ -199,8 +213,8 @@ export class LogIndexes {
       }
       if (best < 0) break;
       positions[best] = (positions[best] as number) + 1;
-      const stored = this.eventAt(bestSeq);
-      if (keep(stored)) out.push(stored);
+      const retained = this.retainedAt(bestSeq);
+      if (keep(retained)) out.push(this.view(retained));
     }
     return out;
   }
@@ -221,8 +235,8 @@ export class LogIndexes {
       }
       if (best < 0) break;
       positions[best] = (positions[best] as number) - 1;
-      const stored = this.eventAt(bestSeq);
-      if (keep(stored)) out.push(stored);
+      const retained = this.retainedAt(bestSeq);
+      if (keep(retained)) out.push(this.view(retained));
     }
     return out;
   }

@@ -9,9 +9,11 @@ import {
   normaliseReadBeforeOptions,
   normaliseReadOptions,
 } from '../read-options.js';
+import { storedEvent } from '../stored-event.js';
 import { validateBatch } from '../validate-batch.js';
 import { LogIndexes } from './log-indexes.js';
 import { readPage } from './read-page.js';
+import { retain } from './retained-event.js';
 import { createTail, type ListenerErrorHandler, reportToConsole } from './tail.js';
 
 /** Options of {@link createMemoryEventLog}. */
@@ -25,8 +27,9 @@ export interface MemoryEventLogOptions {
   /**
    * The most bytes of event JSON (UTF-8, as sent on the wire) the log retains (docs/PROTOCOL.md
    * `EVENT_HISTORY_BYTES`); the oldest events are evicted first. With the count bound it keeps
-   * any sequence of accepted appends from exhausting the heap. The process holds each event
-   * twice (its JSON and the parsed event), so budget about twice this for the heap.
+   * any sequence of accepted appends from exhausting the heap. The log keeps each event's JSON and
+   * a few fields, not the parsed event (reads parse it when it is used); each retained event
+   * takes about twice its JSON's bytes of heap, so budget about twice this.
    * An event larger than the bound is delivered to the tail but not retained.
    * @default 268_435_456 (256 MiB)
    */
@@ -74,7 +77,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
   checkOptions(historyLimit, historyBytes, epoch, now, onListenerError);
 
   const cursorOf = cursorFormatter(epoch);
-  const indexes = new LogIndexes();
+  const indexes = new LogIndexes(cursorOf);
   const tail = createTail(onListenerError);
   let headSeq = 0;
   let retainedBytes = 0;
@@ -82,19 +85,11 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
 
   function toStored(event: IronflowEvent, appendedAtMs: number): StoredEvent {
     headSeq += 1;
-    // Stored events are shared by every reader and listener; freezing keeps one from altering
-    // what the others see.
-    return Object.freeze({
-      seq: headSeq,
-      cursor: cursorOf(headSeq),
-      event: Object.freeze(event),
-      json: serializeEvent(event),
-      appendedAtMs,
-    });
+    return storedEvent(headSeq, cursorOf(headSeq), event, serializeEvent(event), appendedAtMs);
   }
 
   function store(stored: StoredEvent): void {
-    indexes.add(stored);
+    indexes.add(retain(stored), stored.event.at);
     retainedBytes += jsonBytes(stored);
   }
 
@@ -174,7 +169,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
 
 // Measured again at eviction rather than stored: a number per event would cost more than the scan
 // of one string that is about to be dropped.
-const jsonBytes = (stored: StoredEvent): number => Buffer.byteLength(stored.json, 'utf8');
+const jsonBytes = (stored: { readonly json: string }): number => Buffer.byteLength(stored.json, 'utf8');
 
 function checkOptions(
   historyLimit: unknown,

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { formatCursor } from '../cursor.js';
 import type { StoredEvent } from '../event-log.js';
 import { type NormalisedReadOptions, splitVisibleKinds } from '../read-options.js';
+import { storedEvent } from '../stored-event.js';
 import type { SchemaNames } from './names.js';
 
 /** A row of the events table as the queries below select it (`int8` arrives as text). */
@@ -21,13 +22,13 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 /** Builds the frozen StoredEvent of a row: the event is parsed back from its canonical json. */
 export function storedFromRow(epoch: string, row: EventRow): StoredEvent {
   const seq = Number(row.seq);
-  return Object.freeze({
+  return storedEvent(
     seq,
-    cursor: formatCursor(epoch, seq),
-    event: Object.freeze(JSON.parse(row.json) as IronflowEvent),
-    json: row.json,
-    appendedAtMs: row.appended_at_ms,
-  });
+    formatCursor(epoch, seq),
+    JSON.parse(row.json) as IronflowEvent,
+    row.json,
+    row.appended_at_ms,
+  );
 }
 
 /**
@@ -95,13 +96,7 @@ export async function insertBatches(
   return batches.map((events) =>
     events.map((event) => {
       seq += 1;
-      return Object.freeze({
-        seq,
-        cursor: formatCursor(epoch, seq),
-        event: Object.freeze(event),
-        json: jsons[index++] as string,
-        appendedAtMs,
-      });
+      return storedEvent(seq, formatCursor(epoch, seq), event, jsons[index++] as string, appendedAtMs);
     }),
   );
 }

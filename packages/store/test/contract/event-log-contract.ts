@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type EventKind, runIdOf, serializeEvent } from '@ironflow/engine';
+import { type EventKind, runIdOf, serializeEvent, userIdOf } from '@ironflow/engine';
 import {
   type EventLog,
   EventLogClosedError,
@@ -206,6 +206,22 @@ export function describeEventLog(name: string, makeLog: MakeEventLog): void {
       it('returns the same stored events that append returned', async () => {
         const { log, all } = await filled();
         expect(await log.read({ afterSeq: 0, limit: 100 })).toEqual(all);
+      });
+
+      it('gives every stored event its kind, run and user as fields, as its event has them', async () => {
+        const { log, all } = await filled();
+        const read = await log.read({ afterSeq: 0, limit: 100 });
+        const before = await log.readBefore({ beforeSeq: 1000, limit: 100 });
+        const page = await log.readPage({ offset: 0, limit: 100 });
+        for (const stored of [...all, ...read, ...before, ...page.events]) {
+          expect(stored.kind).toBe(stored.event.type);
+          expect(stored.runId).toBe(runIdOf(stored.event));
+          expect(stored.userId).toBe(userIdOf(stored.event));
+          expect(JSON.parse(stored.json)).toEqual(stored.event);
+          expect(Object.isFrozen(stored) && Object.isFrozen(stored.event)).toBe(true);
+        }
+        expect(new Set(all.map((stored) => stored.kind)).size).toBeGreaterThan(2);
+        expect(all.some((stored) => stored.userId !== null && stored.runId === null)).toBe(true);
       });
 
       it('filters by run id, case-insensitively; user events have no run', async () => {
