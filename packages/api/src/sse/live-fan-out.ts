@@ -6,6 +6,9 @@ import type { HubSettings } from './hub-options.js';
 import { type MatchVisitor, StreamIndex } from './stream-index.js';
 import { maySee } from './visibility.js';
 
+/** Routed events in one flush window that make it a burst, written without waiting. */
+export const FLUSH_AT_ONCE_EVENTS = 64;
+
 /**
  * The live half of the hub: routes the log's ordered tail to the live streams that match, and
  * writes what was routed in flush windows (one write per stream per window).
@@ -19,6 +22,8 @@ export class LiveFanOut {
   /** Queues the event being dispatched on each matching stream (one object, reused per event). */
   private readonly routing = new EventRouting();
   private flushScheduled = false;
+  /** The pending flush's timer, while it waits out the interval. */
+  private flushTimer: NodeJS.Timeout | undefined;
   private lastFlushMs = 0;
 
   constructor(
@@ -71,19 +76,31 @@ export class LiveFanOut {
    * a `nextTick`: it runs as soon as the code that appended is done (the append's request has
    * written its answer, so its client can send the next one while the streams are written),
    * before any other I/O. `setImmediate` made every event after a quiet spell wait behind the
-   * rest of the event loop's poll phase.
+   * rest of the event loop's poll phase. A window that already holds a burst
+   * ({@link FLUSH_AT_ONCE_EVENTS}) is flushed at once too: waiting would add latency to many
+   * events to save few writes (S2: p50 halved, same throughput).
    */
   private scheduleFlush(): void {
-    if (this.flushScheduled) return;
+    if (this.flushScheduled) {
+      if (this.flushTimer === undefined || this.window.frames.length < FLUSH_AT_ONCE_EVENTS) return;
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      process.nextTick(this.flush);
+      return;
+    }
     this.flushScheduled = true;
     const wait = this.lastFlushMs + this.settings.flushIntervalMs - Date.now();
-    if (wait <= 0) process.nextTick(this.flush);
-    else setTimeout(this.flush, wait);
+    if (wait <= 0 || this.window.frames.length >= FLUSH_AT_ONCE_EVENTS) process.nextTick(this.flush);
+    else this.flushTimer = setTimeout(this.flush, wait);
   }
 
   /** Writes every stream's queued frames: one write per stream. */
   private readonly flush = (): void => {
     this.flushScheduled = false;
+    if (this.flushTimer !== undefined) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+    }
     const { touched, frames, appendedAtMs } = this.window;
     this.window = emptyWindow();
     const now = Date.now();
