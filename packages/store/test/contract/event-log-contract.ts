@@ -93,6 +93,25 @@ export function describeEventLog(name: string, makeLog: MakeEventLog): void {
         expect(tail.batches).toEqual([]);
       });
 
+      it('keeps every character of an event, control characters and separators included', async () => {
+        const log = await open();
+        const runId = randomUUID();
+        // Every C0 control character (U+001E separates the events of a PostgreSQL append), the
+        // line and paragraph separators, a lone surrogate's replacement and text beyond the BMP.
+        const controls = Array.from({ length: 32 }, (_, code) => String.fromCharCode(code)).join('');
+        const texts = [controls, '\u001e', '\u001e\u001e', 'a\u2028b\u2029c', '"\\\u001f', '🚀 naïve 東京'];
+        const inputs = texts.map((text, index) => ({
+          ...logLine(runId, text),
+          labels: { [`k\u001e${index}`]: text },
+        }));
+        const stored = [...(await log.append(inputs)), ...(await log.append(inputs.slice(0, 1)))];
+        const read = await log.read({ afterSeq: 0, limit: 100 });
+        expect(read.map((entry) => entry.json)).toEqual(stored.map((entry) => serializeEvent(entry.event)));
+        expect(read.map((entry) => (entry.event as { line?: string }).line)).toEqual([...texts, controls]);
+        const extra = (entry: StoredEvent) => (entry.event as unknown as { labels: unknown }).labels;
+        expect(read.map(extra)).toEqual([...inputs, inputs[0]].map((input) => input?.labels));
+      });
+
       it('returns the canonical events, with json equal to serializeEvent(event)', async () => {
         const runId = randomUUID();
         const log = await open();
