@@ -15,7 +15,8 @@ export interface StoredEvent {
   readonly userId: string | null;
   /**
    * The validated, canonical event. On what the memory log's reads return it is parsed from
-   * `json` when first used: the log retains the JSON, not the parsed event.
+   * `json` each time it is asked for (the log retains the JSON, not the parsed event); on what the
+   * PostgreSQL log reads, when first asked for.
    */
   readonly event: IronflowEvent;
   /** `serializeEvent(event)`, computed once at append: the SSE `data:` and the webhook body. */

@@ -75,6 +75,8 @@ export interface VisibleKinds {
 }
 
 const USER_KIND_SET: ReadonlySet<EventKind> = new Set(USER_KINDS);
+/** Whether `kind` is one of {@link USER_KINDS}. */
+export const isUserKind = (kind: string): boolean => USER_KIND_SET.has(kind as EventKind);
 const split = (kinds: readonly EventKind[]): VisibleKinds => ({
   shared: kinds.filter((kind) => !USER_KIND_SET.has(kind)),
   own: kinds.filter((kind) => USER_KIND_SET.has(kind)),

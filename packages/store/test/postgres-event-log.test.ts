@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { runIdOf } from '@ironflow/engine';
-import { createPostgresEventLog, type EventLog, type PostgresEventLogOptions } from '@ironflow/store';
+import { runIdOf, userIdOf } from '@ironflow/engine';
+import {
+  createPostgresEventLog,
+  type EventLog,
+  type PostgresEventLogOptions,
+  type StoredEvent,
+} from '@ironflow/store';
 import { waitFor } from '@ironflow/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeEventLog } from './contract/event-log-contract.js';
-import { logLine, runCreated } from './contract/events.js';
+import { logLine, runCreated, userSignedIn } from './contract/events.js';
 import { adminPool, databaseUrl, freshSchema, skipPostgres } from './support/postgres.js';
 
 describe.skipIf(skipPostgres)('PostgreSQL event log', () => {
@@ -27,6 +32,30 @@ describe.skipIf(skipPostgres)('PostgreSQL event log', () => {
   // Postgres retains by age; the contract's count case runs through the optional historyLimit,
   // which prune() enforces.
   describeEventLog('postgres', ({ historyLimit }) => open({ historyLimit }));
+
+  it('takes the user of a user_* row without user_id (an older build appended it) from its event', async () => {
+    // Who may see a user_* event depends on its user: a row an older build left without the
+    // column must not be read as concerning nobody (delivered to everyone).
+    const schema = freshSchema();
+    const writer = await open({ schema });
+    const reader = await open({ schema });
+    const tail: StoredEvent[] = [];
+    reader.subscribe((batch) => tail.push(...batch));
+    const userId = randomUUID();
+    await writer.append([userSignedIn(userId), runCreated(randomUUID())]);
+    await adminPool().query(`UPDATE "${schema}".ironflow_events SET user_id = NULL`);
+    await writer.append([userSignedIn(userId)]);
+    await adminPool().query(`UPDATE "${schema}".ironflow_events SET user_id = NULL`);
+    await waitFor(() => tail.length === 3, 'the reader tails 3 events');
+    const read = await reader.read({ afterSeq: 0, limit: 10 });
+    const before = await reader.readBefore({ beforeSeq: 10, limit: 10 });
+    for (const stored of [...read, ...before]) {
+      expect(stored.userId).toBe(stored.kind === 'user_signed_in' ? userId : null);
+      expect(stored.userId).toBe(userIdOf(stored.event));
+    }
+    expect(read).toHaveLength(3);
+    expect(tail.map((stored) => stored.userId)).toEqual([userId, null, userId]);
+  });
 
   it('shares one epoch and one sequence between logs opened at once on a fresh schema', async () => {
     const schema = freshSchema();

@@ -9,21 +9,20 @@ import {
 } from '../read-options.js';
 import { microsOfTime } from '../time-key.js';
 import { Queue } from './queue.js';
-import { type RetainedEvent, readView } from './retained-event.js';
 import { SeqIndex, type SeqRange, type SeqRangeBefore } from './seq-index.js';
 
-type Keep = (retained: RetainedEvent) => boolean;
+type Keep = (stored: StoredEvent) => boolean;
 const always: Keep = () => true;
 
 /**
  * The memory log's retained events and its two secondary indexes (run → seqs, kind → seqs), with
  * the reads that walk them. Every read costs what it returns plus what its filters skip inside
- * the shorter index list, never the size of the log. Filters test the retained fields; only what
- * a read returns becomes a `StoredEvent` (see `readView`).
+ * the shorter index list, never the size of the log. Filters read the stored events' fields,
+ * never their events (which the retained events parse from their JSON on each use).
  */
 export class LogIndexes {
   /** Consecutive seqs: seq s sits at position s - oldestSeq. */
-  readonly events = new Queue<RetainedEvent>();
+  readonly events = new Queue<StoredEvent>();
   readonly byRun = new SeqIndex<string>();
   readonly byKind = new SeqIndex<EventKind>();
   /**
@@ -34,9 +33,6 @@ export class LogIndexes {
   /** `user_*` events by the user they concern: a non-admin's read walks only their own. */
   readonly byUser = new SeqIndex<string>();
 
-  /** `cursorOf(seq)`: the cursor of each event a read returns, formatted when it is read. */
-  constructor(private readonly cursorOf: (seq: number) => string) {}
-
   get oldestSeq(): number | null {
     return this.events.at(0)?.seq ?? null;
   }
@@ -45,14 +41,8 @@ export class LogIndexes {
     return this.events.length;
   }
 
-  /** The retained event `seq` (a retained seq). */
-  retainedAt(seq: number): RetainedEvent {
-    return this.events.at(seq - (this.oldestSeq ?? 0)) as RetainedEvent;
-  }
-
-  /** What a read returns for `retained`. */
-  view(retained: RetainedEvent): StoredEvent {
-    return readView(retained, this.cursorOf(retained.seq));
+  eventAt(seq: number): StoredEvent {
+    return this.events.at(seq - (this.oldestSeq ?? 0)) as StoredEvent;
   }
 
   /** The `at` of retained event `seq`, in microseconds since the Unix epoch. */
@@ -60,18 +50,18 @@ export class LogIndexes {
     return this.#atMicros.at(seq - (this.oldestSeq ?? 0)) as number;
   }
 
-  /** Retains an event whose `at` is `at` (an RFC 3339 time). */
-  add(retained: RetainedEvent, at: string): void {
-    this.events.push(retained);
+  /** Retains `stored`, whose event's `at` is `at`. */
+  add(stored: StoredEvent, at: string): void {
+    this.events.push(stored);
     this.#atMicros.push(microsOfTime(at) ?? Number.NaN);
-    const { seq, runId, userId } = retained;
+    const { seq, runId, userId } = stored;
     if (runId !== null) this.byRun.add(runId, seq);
-    this.byKind.add(retained.kind, seq);
+    this.byKind.add(stored.kind, seq);
     if (userId !== null) this.byUser.add(userId.toLowerCase(), seq);
   }
 
   /** Drops the oldest event from the log and its indexes, and returns it. */
-  evictOldest(): RetainedEvent | undefined {
+  evictOldest(): StoredEvent | undefined {
     const evicted = this.events.shift();
     if (evicted === undefined) return undefined;
     this.#atMicros.shift();
@@ -100,7 +90,7 @@ export class LogIndexes {
       return this.merge(
         ranges,
         limit,
-        (retained) => (allOwn || retained.userId === null || ownKinds.has(retained.kind)) && extra(retained),
+        (stored) => (allOwn || stored.userId === null || ownKinds.has(stored.kind)) && extra(stored),
       );
     }
     if (kinds === undefined) {
@@ -118,8 +108,8 @@ export class LogIndexes {
     const runCandidates = runRange.seqs.length - runRange.start;
     const kindCandidates = kindRanges.reduce((sum, range) => sum + range.seqs.length - range.start, 0);
     return runCandidates <= kindCandidates
-      ? this.take(runRange, limit, (retained) => kindSet.has(retained.kind) && extra(retained))
-      : this.merge(kindRanges, limit, (retained) => retained.runId === runId && extra(retained));
+      ? this.take(runRange, limit, (stored) => kindSet.has(stored.kind) && extra(stored))
+      : this.merge(kindRanges, limit, (stored) => stored.runId === runId && extra(stored));
   }
 
   readBefore({ beforeSeq, limit, runId, kinds }: NormalisedReadBeforeOptions): StoredEvent[] {
@@ -136,17 +126,17 @@ export class LogIndexes {
     const kindSet: ReadonlySet<string> = new Set(kinds);
     const kindCandidates = kindRanges.reduce((sum, range) => sum + range.end, 0);
     return runRange.end <= kindCandidates
-      ? this.takeBack(runRange, limit, (retained) => kindSet.has(retained.kind))
-      : this.mergeBack(kindRanges, limit, (retained) => retained.runId === runId);
+      ? this.takeBack(runRange, limit, (stored) => kindSet.has(stored.kind))
+      : this.mergeBack(kindRanges, limit, (stored) => stored.runId === runId);
   }
 
   readLogLines({ runId, afterSeq, stepId, stream, limit }: NormalisedLogLineQuery): StoredEvent[] {
-    // Step and stream are not retained as fields: a filtered log read parses its candidates.
+    // Step and stream are not fields: a filtered log read parses its candidates' JSON.
     const matches: Keep =
       stepId === undefined && stream === undefined
         ? always
-        : (retained) => {
-            const line = JSON.parse(retained.json) as { step_id?: unknown; stream?: unknown };
+        : (stored) => {
+            const line = stored.event as { step_id?: unknown; stream?: unknown };
             return (
               (stepId === undefined || line.step_id === stepId) &&
               (stream === undefined || line.stream === stream)
@@ -160,8 +150,8 @@ export class LogIndexes {
     const out: StoredEvent[] = [];
     if (oldest === null) return out;
     for (let offset = Math.max(afterSeq + 1, oldest) - oldest; offset < this.events.length; offset += 1) {
-      const retained = this.events.at(offset) as RetainedEvent;
-      if (keep(retained) && out.push(this.view(retained)) >= limit) break;
+      const stored = this.events.at(offset) as StoredEvent;
+      if (keep(stored) && out.push(stored) >= limit) break;
     }
     return out;
   }
@@ -172,7 +162,7 @@ export class LogIndexes {
     if (oldest === null) return out;
     const last = Math.min(beforeSeq - oldest, this.events.length) - 1;
     for (let offset = last; offset >= 0 && out.length < limit; offset -= 1) {
-      out.push(this.view(this.events.at(offset) as RetainedEvent));
+      out.push(this.events.at(offset) as StoredEvent);
     }
     return out;
   }
@@ -181,8 +171,8 @@ export class LogIndexes {
     const out: StoredEvent[] = [];
     if (range === undefined) return out;
     for (let index = range.start; index < range.seqs.length && out.length < limit; index += 1) {
-      const retained = this.retainedAt(range.seqs.at(index) as number);
-      if (keep(retained)) out.push(this.view(retained));
+      const stored = this.eventAt(range.seqs.at(index) as number);
+      if (keep(stored)) out.push(stored);
     }
     return out;
   }
@@ -191,8 +181,8 @@ export class LogIndexes {
     const out: StoredEvent[] = [];
     if (range === undefined) return out;
     for (let index = range.end - 1; index >= 0 && out.length < limit; index -= 1) {
-      const retained = this.retainedAt(range.seqs.at(index) as number);
-      if (keep(retained)) out.push(this.view(retained));
+      const stored = this.eventAt(range.seqs.at(index) as number);
+      if (keep(stored)) out.push(stored);
     }
     return out;
   }
@@ -213,8 +203,8 @@ export class LogIndexes {
       }
       if (best < 0) break;
       positions[best] = (positions[best] as number) + 1;
-      const retained = this.retainedAt(bestSeq);
-      if (keep(retained)) out.push(this.view(retained));
+      const stored = this.eventAt(bestSeq);
+      if (keep(stored)) out.push(stored);
     }
     return out;
   }
@@ -235,8 +225,8 @@ export class LogIndexes {
       }
       if (best < 0) break;
       positions[best] = (positions[best] as number) - 1;
-      const retained = this.retainedAt(bestSeq);
-      if (keep(retained)) out.push(this.view(retained));
+      const stored = this.eventAt(bestSeq);
+      if (keep(stored)) out.push(stored);
     }
     return out;
   }

@@ -9,11 +9,10 @@ import {
   normaliseReadBeforeOptions,
   normaliseReadOptions,
 } from '../read-options.js';
-import { storedEvent } from '../stored-event.js';
+import { storedEvent, withoutParsedEvent } from '../stored-event.js';
 import { validateBatch } from '../validate-batch.js';
 import { LogIndexes } from './log-indexes.js';
 import { readPage } from './read-page.js';
-import { retain } from './retained-event.js';
 import { createTail, type ListenerErrorHandler, reportToConsole } from './tail.js';
 
 /** Options of {@link createMemoryEventLog}. */
@@ -28,7 +27,7 @@ export interface MemoryEventLogOptions {
    * The most bytes of event JSON (UTF-8, as sent on the wire) the log retains (docs/PROTOCOL.md
    * `EVENT_HISTORY_BYTES`); the oldest events are evicted first. With the count bound it keeps
    * any sequence of accepted appends from exhausting the heap. The log keeps each event's JSON and
-   * a few fields, not the parsed event (reads parse it when it is used); each retained event
+   * a few fields, not the parsed event (its readers parse it when they use it); each retained event
    * takes about twice its JSON's bytes of heap, so budget about twice this.
    * An event larger than the bound is delivered to the tail but not retained.
    * @default 268_435_456 (256 MiB)
@@ -77,7 +76,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
   checkOptions(historyLimit, historyBytes, epoch, now, onListenerError);
 
   const cursorOf = cursorFormatter(epoch);
-  const indexes = new LogIndexes(cursorOf);
+  const indexes = new LogIndexes();
   const tail = createTail(onListenerError);
   let headSeq = 0;
   let retainedBytes = 0;
@@ -89,7 +88,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
   }
 
   function store(stored: StoredEvent): void {
-    indexes.add(retain(stored), stored.event.at);
+    indexes.add(withoutParsedEvent(stored), stored.event.at);
     retainedBytes += jsonBytes(stored);
   }
 

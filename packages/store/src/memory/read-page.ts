@@ -31,10 +31,10 @@ export function readPage(indexes: LogIndexes, query: NormalisedPageQuery): Event
   let candidates: Candidates;
   if (kindSeqs !== undefined && (runSeqs === undefined || kindSeqs.length <= runSeqs.length)) {
     candidates = { length: kindSeqs.length, seqAt: (index) => kindSeqs.at(index) as number };
-    if (runId !== undefined) tests.push((seq) => indexes.retainedAt(seq).runId === runId);
+    if (runId !== undefined) tests.push((seq) => indexes.eventAt(seq).runId === runId);
   } else if (runSeqs !== undefined) {
     candidates = { length: runSeqs.length, seqAt: (index) => runSeqs.at(index) as number };
-    if (kind !== undefined) tests.push((seq) => indexes.retainedAt(seq).kind === kind);
+    if (kind !== undefined) tests.push((seq) => indexes.eventAt(seq).kind === kind);
   } else {
     const oldest = indexes.oldestSeq ?? 0;
     candidates = { length: indexes.length, seqAt: (index) => oldest + index };
@@ -52,7 +52,7 @@ export function readPage(indexes: LogIndexes, query: NormalisedPageQuery): Event
   const newest = candidates.length - 1;
   if (tests.length === 0) {
     for (let index = newest - offset; index >= 0 && events.length < limit; index -= 1) {
-      events.push(indexes.view(indexes.retainedAt(candidates.seqAt(index))));
+      events.push(indexes.eventAt(candidates.seqAt(index)));
     }
     return { events, total: candidates.length };
   }
@@ -61,7 +61,7 @@ export function readPage(indexes: LogIndexes, query: NormalisedPageQuery): Event
   for (let index = newest; index >= 0; index -= 1) {
     const seq = candidates.seqAt(index);
     if (!first(seq) || (second !== undefined && !second(seq))) continue;
-    if (total >= offset && events.length < limit) events.push(indexes.view(indexes.retainedAt(seq)));
+    if (total >= offset && events.length < limit) events.push(indexes.eventAt(seq));
     total += 1;
   }
   return { events, total };

@@ -2,14 +2,17 @@ import { type EventKind, type IronflowEvent, runIdOf, serializeEvent, userIdOf }
 import type pg from 'pg';
 import { formatCursor } from '../cursor.js';
 import type { StoredEvent } from '../event-log.js';
-import { type NormalisedReadOptions, splitVisibleKinds } from '../read-options.js';
-import { storedEvent } from '../stored-event.js';
+import { isUserKind, type NormalisedReadOptions, splitVisibleKinds } from '../read-options.js';
+import { storedEvent, storedEventView } from '../stored-event.js';
 import type { SchemaNames } from './names.js';
 
 /** A row of the events table as the queries below select it (`int8` arrives as text). */
 export interface EventRow {
   seq: string;
   json: string;
+  kind: EventKind;
+  run_id: string | null;
+  user_id: string | null;
   batch_last: string;
   appended_at_ms: number;
 }
@@ -22,15 +25,28 @@ const EVENT_SEPARATOR = '\u001e';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Builds the frozen StoredEvent of a row: the event is parsed back from its canonical json. */
+/**
+ * Builds the frozen StoredEvent of a row from its columns; the event is parsed from its canonical
+ * json when first used (the tail of every instance reads every row, and routing needs only the
+ * columns). A `user_*` row without `user_id` (appended by an older build during a rolling upgrade)
+ * takes its user from the parsed event: who may see it depends on it.
+ */
 export function storedFromRow(epoch: string, row: EventRow): StoredEvent {
   const seq = Number(row.seq);
-  return storedEvent(
-    seq,
-    formatCursor(epoch, seq),
-    JSON.parse(row.json) as IronflowEvent,
-    row.json,
-    row.appended_at_ms,
+  const cursor = formatCursor(epoch, seq);
+  if (row.user_id === null && isUserKind(row.kind)) {
+    return storedEvent(seq, cursor, JSON.parse(row.json) as IronflowEvent, row.json, row.appended_at_ms);
+  }
+  return storedEventView(
+    {
+      seq,
+      json: row.json,
+      kind: row.kind,
+      runId: row.run_id,
+      userId: row.user_id,
+      appendedAtMs: row.appended_at_ms,
+    },
+    cursor,
   );
 }
 
@@ -117,7 +133,7 @@ export async function insertBatch(
   return stored as StoredEvent[];
 }
 
-export const COLUMNS = `seq, json, batch_last, ${epochMs('appended_at')}`;
+export const COLUMNS = `seq, json, kind, run_id, user_id, batch_last, ${epochMs('appended_at')}`;
 
 /**
  * Reads one page for `EventLog.read`. Each filter walks an index in seq order, so the cost
