@@ -1,16 +1,6 @@
 import { type EventKind, type IronflowEvent, runIdOf, userIdOf } from '@ironflow/engine';
 import type { StoredEvent } from './event-log.js';
 
-/** A stored event without its parsed event: what a PostgreSQL row gives back of it. */
-export interface StoredEventFields {
-  readonly seq: number;
-  readonly json: string;
-  readonly kind: EventKind;
-  readonly runId: string | null;
-  readonly userId: string | null;
-  readonly appendedAtMs: number;
-}
-
 /**
  * One stored event. A class, not a literal with a getter: reads make thousands of these at once
  * (a resume storm), and a literal with a getter costs a closure and a slow property definition
@@ -73,9 +63,16 @@ export function storedEvent(
   );
 }
 
-/** A stored event read back from its fields: its event is parsed on first use, then kept. */
-export function storedEventView(fields: StoredEventFields, cursor: string): StoredEvent {
-  const { seq, kind, runId, userId, json, appendedAtMs } = fields;
+/** A stored event read back from its fields (a row): its event is parsed on first use, then kept. */
+export function storedEventFromFields(
+  seq: number,
+  cursor: string,
+  kind: EventKind,
+  runId: string | null,
+  userId: string | null,
+  json: string,
+  appendedAtMs: number,
+): StoredEvent {
   return Object.freeze(
     new JsonBackedEvent(seq, cursor, kind, runId, userId, json, appendedAtMs, undefined, true),
   );

@@ -168,7 +168,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}): Event
 
 // Measured again at eviction rather than stored: a number per event would cost more than the scan
 // of one string that is about to be dropped.
-const jsonBytes = (stored: { readonly json: string }): number => Buffer.byteLength(stored.json, 'utf8');
+const jsonBytes = (stored: StoredEvent): number => Buffer.byteLength(stored.json, 'utf8');
 
 function checkOptions(
   historyLimit: unknown,

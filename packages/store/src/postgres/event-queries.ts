@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { formatCursor } from '../cursor.js';
 import type { StoredEvent } from '../event-log.js';
 import { isUserKind, type NormalisedReadOptions, splitVisibleKinds } from '../read-options.js';
-import { storedEvent, storedEventView } from '../stored-event.js';
+import { storedEvent, storedEventFromFields } from '../stored-event.js';
 import type { SchemaNames } from './names.js';
 
 /** A row of the events table as the queries below select it (`int8` arrives as text). */
@@ -20,7 +20,10 @@ export interface EventRow {
 /** `column` in milliseconds since the Unix epoch, as float8 so that pg hands over a number. */
 const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::float8 AS appended_at_ms`;
 
-/** Separates the events of one append's text parameter: never raw inside canonical JSON. */
+/**
+ * Separates the events of one append's text parameter (the statement splits on `E'\\x1e'`):
+ * never raw inside canonical JSON.
+ */
 const EVENT_SEPARATOR = '\u001e';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -37,17 +40,7 @@ export function storedFromRow(epoch: string, row: EventRow): StoredEvent {
   if (row.user_id === null && isUserKind(row.kind)) {
     return storedEvent(seq, cursor, JSON.parse(row.json) as IronflowEvent, row.json, row.appended_at_ms);
   }
-  return storedEventView(
-    {
-      seq,
-      json: row.json,
-      kind: row.kind,
-      runId: row.run_id,
-      userId: row.user_id,
-      appendedAtMs: row.appended_at_ms,
-    },
-    cursor,
-  );
+  return storedEventFromFields(seq, cursor, row.kind, row.run_id, row.user_id, row.json, row.appended_at_ms);
 }
 
 /**
