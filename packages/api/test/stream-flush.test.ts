@@ -11,17 +11,22 @@ const server = useTestServers(() => {
   for (const client of clients.splice(0)) client.close();
 });
 
+/** A server holding frames for a minute after a flush, and a stream that has had its first event. */
+async function streamAfterFirstEvent() {
+  const srv = await server({ stream: { flushIntervalMs: 60_000 } });
+  const client = await SseClient.open(`${srv.url}/api/v1/events`, {
+    authorization: `Bearer ${srv.token()}`,
+  });
+  clients.push(client);
+  await client.waitUntil(() => client.raw.includes(': connected'), 'the preamble');
+  expect((await srv.ingest(runCreated(RUN_A, 'first'))).status).toBe(202);
+  await client.waitForMessages(1);
+  return { srv, client };
+}
+
 describe('writing streams under load (flushIntervalMs)', () => {
   it('writes the first event after a quiet spell at once, holds what follows for the interval, and flushes it on close', async () => {
-    const srv = await server({ stream: { flushIntervalMs: 60_000 } });
-    const client = await SseClient.open(`${srv.url}/api/v1/events`, {
-      authorization: `Bearer ${srv.token()}`,
-    });
-    clients.push(client);
-    await client.waitUntil(() => client.raw.includes(': connected'), 'the preamble');
-
-    expect((await srv.ingest(runCreated(RUN_A, 'first'))).status).toBe(202);
-    await client.waitForMessages(1);
+    const { srv, client } = await streamAfterFirstEvent();
     // Within the interval: acknowledged and routed, but not written yet.
     for (const name of ['second', 'third'])
       expect((await srv.ingest(runCreated(RUN_A, name))).status).toBe(202);
@@ -38,14 +43,7 @@ describe('writing streams under load (flushIntervalMs)', () => {
   });
 
   it('writes a window at once when it holds a burst of events, without waiting out the interval', async () => {
-    const srv = await server({ stream: { flushIntervalMs: 60_000 } });
-    const client = await SseClient.open(`${srv.url}/api/v1/events`, {
-      authorization: `Bearer ${srv.token()}`,
-    });
-    clients.push(client);
-    await client.waitUntil(() => client.raw.includes(': connected'), 'the preamble');
-    expect((await srv.ingest(runCreated(RUN_A, 'first'))).status).toBe(202);
-    await client.waitForMessages(1);
+    const { srv, client } = await streamAfterFirstEvent();
     for (let round = 0; round < 3; round += 1) {
       const before = client.messages.length;
       // Within the interval of the last flush: two events are held…
