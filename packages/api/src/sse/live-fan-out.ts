@@ -155,12 +155,10 @@ class EventRouting implements MatchVisitor {
   /** The flush window being filled; set by each dispatch. */
   window: FlushWindow = IDLE_WINDOW;
   private stored: StoredEvent | undefined;
-  private userId: string | null = null;
   private frame: string | undefined;
 
   start(stored: StoredEvent): void {
     this.stored = stored;
-    this.userId = stored.userId;
     this.frame = undefined;
   }
 
@@ -174,7 +172,7 @@ class EventRouting implements MatchVisitor {
   visit(conn: Connection): void {
     const stored = this.stored as StoredEvent;
     if (stored.seq <= conn.lastSeq) return; // already sent by this stream's replay
-    if (this.userId !== null && !maySee(conn.subscriber, this.userId)) return;
+    if (stored.userId !== null && !maySee(conn.subscriber, stored.userId)) return;
     conn.lastSeq = stored.seq;
     let frame = this.frame;
     if (frame === undefined) {
